@@ -1,0 +1,184 @@
+"""The ``briefing`` command line: thin, parsing flags and turning expected errors into one line and an exit code.
+
+Exit codes: 0 ok; 1 the model or endpoint failed (or rendering failed); 2 bad usage or bad input;
+3 ``--strict`` and some items are not supported by the article; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import Callable
+
+from .errors import BriefingError, InputError
+
+OUTPUT_FORMATS = ("md", "html", "json")
+
+
+def _progress(quiet: bool) -> Callable[[str], None]:
+    start = time.monotonic()
+
+    def say(message: str) -> None:
+        if not quiet:
+            print(f"[{time.monotonic() - start:5.1f}s] {message}", file=sys.stderr, flush=True)
+
+    return say
+
+
+def _settings(args: argparse.Namespace):
+    from .config import Settings
+
+    return Settings.from_env(provider=args.provider, base_url=args.base_url, model=args.model, gguf=args.gguf,
+                             local_model=args.local_model, max_retries=args.max_retries, timeout=args.timeout,
+                             max_tokens=args.max_tokens, language=args.language, quiet=args.quiet)
+
+
+def _formatted(briefing, fmt: str, template_dir: str | None) -> str:
+    if fmt == "json":
+        return briefing.model_dump_json(indent=2)
+    from .render import render
+
+    return render(briefing, fmt, template_dir=template_dir)
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from .ingest import load
+    from .output import emit
+    from .pipeline import generate
+
+    if args.format not in OUTPUT_FORMATS:
+        raise InputError(f"unknown format {args.format!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
+    say = _progress(args.quiet)
+    settings = _settings(args)
+    article = load(args.input, date=args.date)
+    briefing = generate(article, settings, strict=args.strict, progress=say)
+    emit(_formatted(briefing, args.format, args.template_dir), args.output)
+    u = briefing.meta.usage
+    say(f"done: {briefing.grounding.figure}; {u.get('prompt_tokens', 0)}+{u.get('completion_tokens', 0)} tokens, "
+        f"{u.get('attempts', 0)} attempt(s)")
+    return 0
+
+
+def read_briefing(path: str):
+    from pydantic import ValidationError
+
+    from .ingest import decode, read_bytes
+    from .schema import Briefing
+
+    data, name = read_bytes(path)
+    try:
+        return Briefing.model_validate_json(decode(data, name))
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "document"
+        raise InputError(f"{name}: not a briefing JSON ({e.error_count()} error(s); first at {where}: "
+                         f"{first.get('msg')})") from None
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from .output import emit
+
+    if args.format not in OUTPUT_FORMATS:
+        raise InputError(f"unknown format {args.format!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
+    briefing = read_briefing(args.input)
+    emit(_formatted(briefing, args.format, args.template_dir), args.output)
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import extraction_json_schema
+
+    print(json.dumps(extraction_json_schema(), indent=2))
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from . import local
+
+    rows = local.status()
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    for r in rows:
+        star = "*" if r["default"] else " "
+        print(f"{star} {r['name']:<20} {r['label']:<38} {r['size']:>9}  {r['state']}\n    {r['where']}")
+    print("* default local model (used when no OPENAI_API_KEY or --base-url is set); "
+          "choose another with --local-model or BRIEFING_LOCAL_MODEL, or a file with --gguf")
+    return 0
+
+
+def _add_model_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("model")
+    g.add_argument("--provider", help="openai | llamacpp | ollama | vllm | local (env BRIEFING_PROVIDER; "
+                                      "default: auto)")
+    g.add_argument("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
+    g.add_argument("--model", help="model name at the endpoint (env BRIEFING_MODEL)")
+    g.add_argument("--gguf", help="local GGUF model file (env BRIEFING_GGUF)")
+    g.add_argument("--local-model", help="packaged local model, see `briefing models` (env BRIEFING_LOCAL_MODEL)")
+    g.add_argument("--max-retries", type=int, help="re-asks after an invalid or ungrounded answer (default 1)")
+    g.add_argument("--max-tokens", type=int, help="cap on the answer's tokens (default 1400)")
+    g.add_argument("--timeout", type=float, help="seconds per request (default 600)")
+    g.add_argument("--language", default="English", help="language of the briefing (quotes stay verbatim)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefing", description="Turn a news article into a one-page, source-grounded diplomatic briefing.",
+        epilog="Exit codes: 0 ok, 1 model/endpoint failure, 2 bad usage or input, 3 --strict found unsupported "
+               "items. With no OPENAI_API_KEY and no --base-url, a local model runs on this machine.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("generate", help="brief an article (file or - for stdin)")
+    p.add_argument("input", metavar="INPUT", help="article file, or - for stdin")
+    p.add_argument("-f", "--format", default="md", help="md | html | json (default md)")
+    p.add_argument("-o", "--output", help="output file (default stdout)")
+    p.add_argument("--strict", action="store_true", help="exit 3 when any item is not supported by the article")
+    p.add_argument("--date", help="reference date (YYYY-MM-DD) for relative dates such as 'on Wednesday'")
+    p.add_argument("--template-dir", help="folder with templates overriding the built-in ones")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    _add_model_flags(p)
+    p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("render", help="re-render a briefing JSON without calling a model")
+    p.add_argument("input", metavar="EXTRACTION.json")
+    p.add_argument("-f", "--format", default="md", help="md | html | json (default md)")
+    p.add_argument("-o", "--output", help="output file (default stdout)")
+    p.add_argument("--template-dir", help="folder with templates overriding the built-in ones")
+    p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("schema", help="print the JSON Schema the model fills")
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("models", help="list local models and which is the default")
+    p.add_argument("--json", action="store_true", help="as JSON")
+    p.set_defaults(func=cmd_models)
+    return parser
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except BriefingError as e:
+        print(f"briefing: error: {e.one_line()}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("briefing: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

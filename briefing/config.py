@@ -1,0 +1,88 @@
+"""Settings: which endpoint and model, how to call it. Flags win over environment variables, which win over
+defaults. The API key is read from ``OPENAI_API_KEY`` and never printed.
+
+==========================  =====================  ==================================================
+flag                        environment            meaning
+==========================  =====================  ==================================================
+``--provider``              ``BRIEFING_PROVIDER``  openai | llamacpp | ollama | vllm | local (auto)
+``--base-url``              ``OPENAI_BASE_URL``    any OpenAI-compatible endpoint
+``--model``                 ``BRIEFING_MODEL``     model name at that endpoint
+(none)                      ``OPENAI_API_KEY``     key for the endpoint
+``--gguf``                  ``BRIEFING_GGUF``      local model file (provider ``local``)
+``--local-model``           ``BRIEFING_LOCAL_MODEL`` which packaged local model to use
+``--max-retries``           ``BRIEFING_MAX_RETRIES`` re-asks after invalid or ungrounded answers
+``--timeout``               ``BRIEFING_TIMEOUT``   seconds per request
+==========================  =====================  ==================================================
+
+Auto provider: no base URL and a key → ``openai``; no base URL and no key → ``local`` (a model on this
+machine); a base URL → ``ollama`` when it is on port 11434, else ``llamacpp`` (the llama.cpp / llama-cpp-python
+server). Name the provider to be sure.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Mapping
+
+from .errors import ConfigError
+
+PROVIDERS = ("openai", "llamacpp", "ollama", "vllm", "local")
+
+
+@dataclass(frozen=True)
+class Settings:
+    provider: str | None = None
+    base_url: str | None = None
+    model: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    gguf: str | None = None
+    local_model: str | None = None
+    temperature: float = 0.0
+    seed: int = 0
+    max_tokens: int = 1400
+    max_retries: int = 1
+    timeout: float = 600.0
+    http_retries: int = 3
+    language: str = "English"
+    quiet: bool = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {
+            "provider": env.get("BRIEFING_PROVIDER") or None,
+            "base_url": env.get("OPENAI_BASE_URL") or None,
+            "model": env.get("BRIEFING_MODEL") or None,
+            "api_key": env.get("OPENAI_API_KEY") or None,
+            "gguf": env.get("BRIEFING_GGUF") or None,
+            "local_model": env.get("BRIEFING_LOCAL_MODEL") or None,
+        }
+        for name, conv in (("max_retries", int), ("timeout", float), ("max_tokens", int)):
+            raw = env.get(f"BRIEFING_{name.upper()}")
+            if raw:
+                try:
+                    values[name] = conv(raw)
+                except ValueError:
+                    raise ConfigError(f"BRIEFING_{name.upper()} must be a number, not {raw!r}") from None
+        known = {f.name for f in fields(cls)}
+        values.update({k: v for k, v in overrides.items() if v is not None and k in known})
+        settings = cls(**values)
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        if self.provider is not None and self.provider not in PROVIDERS:
+            raise ConfigError(f"unknown provider {self.provider!r}; choose one of {', '.join(PROVIDERS)}")
+        if self.max_retries < 0 or self.max_tokens < 1 or self.timeout <= 0:
+            raise ConfigError("max-retries must be ≥ 0, max-tokens ≥ 1 and timeout > 0")
+
+    def resolved_provider(self) -> str:
+        if self.provider:
+            return self.provider
+        if self.base_url:
+            return "ollama" if ":11434" in self.base_url else "llamacpp"
+        return "openai" if self.api_key else "local"
+
+    def with_(self, **changes: Any) -> "Settings":
+        return replace(self, **changes)

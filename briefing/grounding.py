@@ -1,0 +1,341 @@
+"""Checking a briefing against its article: evidence spans, verbatim quotes, attribution and names.
+
+Matching is tolerant of curly vs straight quotes, dash variants, ellipses and whitespace, but every stored span is
+the exact slice of the source: ``article.text[span.start:span.end] == span.text``.
+
+A :class:`Grounder` runs inside pydantic validation (see ``Extraction._check_against_article``). In ``strict``
+mode it raises on hard failures (cited sentences that do not exist, quotes not in the article, a quote put in the
+wrong mouth) so the model is re-asked with those failures named; otherwise it marks items and moves dropped quotes
+aside, so the briefing says plainly what it could not support.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .article import Article
+from .schema import Actor, Cited, Dateline, Event, Extraction, Grounding, Item, Position, Quote, Span
+
+_CHAR_MAP = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+    "\u2026": "...", "\u00a0": " ",
+}
+_QUOTE_CHARS = "\"'"
+_STOP = set("""a an the and or but of to in on at for from by with as is are was were be been being it its this that
+these those he she they we you i his her their our them him us not no nor so than then there here which who whom
+whose what when where why how all any both each few more most other some such only own same too very can will just
+should would could may might must shall do does did has have had having said says say also about into over after
+before between during under again further once up down out off per via while because if until against""".split())
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-]*")
+_ATTRIBUTION = re.compile(r"\b(said|says|say|told|tells|according to|added|adds|stated|states|replied|"
+                          r"declared|wrote|writes|insisted|noted|asked|explained|warned|stressed)\b", re.I)
+_ANONYMOUS = re.compile(r"\b(official|officials|source|sources|spokes\w*|aide|diplomat|person|people|"
+                        r"anonym\w*|unnamed|senior|embassy|ministry|statement)\b", re.I)
+_PRONOUN = re.compile(r"\b(he|she|they)\s+(said|says|added|told|replied|stated)\b|"
+                      r"\b(said|says|added|replied)\s+(he|she|they)\b", re.I)
+
+
+# ---------------------------------------------------------------------------------------------------- matching
+
+class NormalizedText:
+    """A normalized copy of a text with a map back to the original offsets."""
+
+    def __init__(self, text: str):
+        self.original = text
+        chars: list[str] = []
+        index: list[int] = []
+        prev_space = True
+        for i, ch in enumerate(text):
+            rep = _CHAR_MAP.get(ch, ch)
+            if rep.isspace():
+                if prev_space:
+                    continue
+                rep, prev_space = " ", True
+            else:
+                prev_space = False
+            for r in rep:
+                chars.append(r)
+                index.append(i)
+        self.text = "".join(chars)
+        self.index = index
+
+    def span(self, n_start: int, n_end: int) -> Span:
+        start = self.index[n_start]
+        end = self.index[n_end - 1] + 1
+        return Span(text=self.original[start:end], start=start, end=end)
+
+
+def normalize(text: str) -> str:
+    return NormalizedText(text).text.strip()
+
+
+def _clean_needle(text: str) -> str:
+    """Normalize a model's quote: drop wrapping quote marks and the punctuation a quote tends to carry."""
+    n = normalize(text)
+    n = n.strip(_QUOTE_CHARS + " ")
+    n = n.rstrip(",;:")
+    return n.strip(_QUOTE_CHARS + " ")
+
+
+def _find(hay: str, needle: str, start: int = 0, end: int | None = None) -> int:
+    """Find needle in hay[start:end]; the first letter may differ in case (a quote opening mid-sentence)."""
+    pos = hay.find(needle, start, end)
+    if pos >= 0 or not needle:
+        return pos
+    alt = needle[0].swapcase() + needle[1:]
+    return hay.find(alt, start, end)
+
+
+def locate(article_text: str | NormalizedText, needle: str, *, max_segments: int = 3,
+           max_gap: int = 120) -> list[Span]:
+    """Spans of the article that together hold ``needle`` verbatim (up to the tolerances), or ``[]``.
+
+    A quote interrupted in the source ('"A," he said, "B."') or shortened with an ellipsis matches as several
+    spans in order, each at least three words long, separated by at most ``max_gap`` characters.
+    """
+    norm = article_text if isinstance(article_text, NormalizedText) else NormalizedText(article_text)
+    hay = norm.text
+    n = _clean_needle(needle)
+    if not n:
+        return []
+    for candidate in (n, n.rstrip(".!?")):
+        pos = _find(hay, candidate)
+        if candidate and pos >= 0:
+            return [norm.span(pos, pos + len(candidate))]
+    # Segment-wise: split at ellipses, then greedily by words.
+    parts = [p.strip(" ,") for p in re.split(r"\s*\.\.\.\s*", n) if p.strip(" ,")]
+    spans: list[Span] = []
+    pos, first = 0, True
+    for part in parts:
+        words = part.split(" ")
+        while words:
+            found = None
+            for k in range(len(words), 0, -1):
+                seg = " ".join(words[:k]).strip(" ,\"'")
+                if k < min(3, len(words)) or not seg:
+                    break
+                limit = None if first else pos + max_gap + len(seg)
+                at = _find(hay, seg, pos, limit)
+                if at >= 0:
+                    found = (at, seg, k)
+                    break
+            if found is None:
+                return []
+            at, seg, k = found
+            spans.append(norm.span(at, at + len(seg)))
+            pos, first = at + len(seg), False
+            words = words[k:]
+            if len(spans) > max_segments:
+                return []
+    return spans
+
+
+# ---------------------------------------------------------------------------------------------------- names
+
+def content_words(text: str) -> list[str]:
+    return [w.lower().strip("'-") for w in _WORD.findall(normalize(text)) if w.lower() not in _STOP and len(w) > 1]
+
+
+def name_in(name: str, text: str) -> bool:
+    """Whether a name (or an alias: any of its distinctive words) occurs in text, as whole words."""
+    hay = normalize(text).lower()
+    tokens = [t for t in _WORD.findall(normalize(name)) if len(t) > 2 and t.lower() not in _STOP]
+    if not tokens:
+        return True
+    for t in tokens:
+        stem = re.escape(t.lower().rstrip("'s"))
+        if re.search(rf"\b{stem}", hay):
+            return True
+    return False
+
+
+_CAPS = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:[\s-][A-Z][a-z]+)*)")
+
+
+def unknown_names(texts: list[str], article: str) -> list[str]:
+    """Capitalised names in the briefing's free text that do not occur in the article (aliases allowed)."""
+    found: dict[str, None] = {}
+    for t in texts:
+        for m in _CAPS.finditer(t or ""):
+            cand = m.group(1)
+            if cand.lower() in _STOP:
+                continue
+            if not name_in(cand, article):
+                found.setdefault(cand, None)
+    return list(found)
+
+
+# ---------------------------------------------------------------------------------------------------- checks
+
+def _outside_quotes(text: str) -> str:
+    return re.sub(r"\"[^\"]*\"", " ", normalize(text))
+
+
+_INSTITUTION_WORDS = {"white", "house", "state", "department", "ministry", "foreign", "embassy", "us", "american",
+                      "chinese", "british", "russian", "government", "administration", "national", "security"}
+
+
+def is_anonymous(speaker: str) -> bool:
+    """'a senior US official', 'the spokesperson': an unnamed speaker (no personal name among its words)."""
+    proper = [t for t in _WORD.findall(speaker)
+              if t[0].isupper() and any(c.islower() for c in t) and t.lower() not in _INSTITUTION_WORDS
+              and not _ANONYMOUS.fullmatch(t)]
+    return bool(_ANONYMOUS.search(speaker)) and not proper
+
+
+def _speaker_in(speaker: str, text: str) -> bool:
+    if is_anonymous(speaker):
+        cues = {m.lower() for m in _ANONYMOUS.findall(speaker)} - {"senior"}
+        return any(re.search(rf"\b{re.escape(c)}", text, re.I) for c in cues or {"official"})
+    return name_in(speaker, text)
+
+
+def attribution_ok(article: Article, spans: list[Span], speaker: str) -> bool:
+    """Whether the article attributes the quoted words to ``speaker`` near where they stand.
+
+    The words outside quotation marks in the sentence holding the quote are read first: the speaker there (by
+    name, alias, or as the same anonymous 'official') confirms it; another attribution there ('an official
+    said') refutes it. A pronoun ('he said') or no attribution sends the check to the sentences just before,
+    then just after.
+    """
+    if not spans:
+        return False
+    sents = article.sentences
+    idx = next((i for i, s in enumerate(sents) if s.start <= spans[0].start < s.end), None)
+    if idx is None:
+        return False
+    own = _outside_quotes(sents[idx].text)
+    if _speaker_in(speaker, own):
+        return True
+    if _ATTRIBUTION.search(own) and not _PRONOUN.search(own):
+        return False  # the quote's own sentence names someone else
+    for j in (idx - 1, idx - 2, idx + 1):
+        if 0 <= j < len(sents):
+            near = _outside_quotes(sents[j].text)
+            if _speaker_in(speaker, near):
+                return True
+            if _ATTRIBUTION.search(near) and not _PRONOUN.search(near):
+                return False
+    return False
+
+
+@dataclass
+class Grounder:
+    """The check that runs inside validation. Keep one per article; it is cheap to call repeatedly."""
+
+    article: Article
+    strict: bool = True
+    min_overlap: float = 0.25
+    failures: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._norm = NormalizedText(self.article.text)
+
+    # -- per item
+    def _cited(self, path: str, item: Cited) -> list[str]:
+        problems = []
+        n = len(self.article.sentences)
+        spans = []
+        for sid in dict.fromkeys(item.ev):
+            s = self.article.sentence(sid)
+            if s is None:
+                problems.append(f"cites sentence [{sid}] but the article has sentences [1]..[{n}]")
+            else:
+                spans.append(Span(text=s.text, start=s.start, end=s.end))
+        item.evidence = spans
+        if spans and not problems:
+            cited = " ".join(s.text for s in spans)
+            words = set(content_words(_claim_text(item)))
+            if words:
+                hits = sum(1 for w in words if re.search(rf"\b{re.escape(w)}", normalize(cited).lower()))
+                if hits / len(words) < self.min_overlap:
+                    problems.append(f"cited sentences {list(item.ev)} do not state it")
+            if isinstance(item, Actor) and not name_in(item.name, cited) and not name_in(item.name, self.article.text):
+                problems.append(f"'{item.name}' is not named in the article")
+        return problems
+
+    def _quote(self, item: Quote) -> list[str]:
+        spans = locate(self._norm, item.text)
+        item.evidence = spans
+        if not spans:
+            return [f"quote is not verbatim in the article: \"{item.text[:80]}\""]
+        if not attribution_ok(self.article, spans, item.speaker):
+            return [f"the article does not attribute \"{item.text[:60]}\" to {item.speaker}"]
+        return []
+
+    def _dateline(self, item: Dateline) -> list[str]:
+        problems = []
+        spans = []
+        for value in (item.place, item.date):
+            if value:
+                found = locate(self._norm, value, max_segments=1)
+                if found:
+                    spans.extend(found)
+                else:
+                    problems.append(f"'{value}' does not occur in the article")
+        item.evidence = spans
+        return problems
+
+    def check_item(self, path: str, item: Item) -> list[str]:
+        if isinstance(item, Quote):
+            return self._quote(item)
+        if isinstance(item, Dateline):
+            return self._dateline(item)
+        if isinstance(item, Cited):
+            return self._cited(path, item)
+        return []
+
+    # -- whole extraction
+    def __call__(self, ex: Extraction) -> None:
+        hard: list[str] = []
+        for path, item in ex.items():
+            if isinstance(item, Dateline) and not (item.place or item.date):
+                item.supported, item.problems = None, []
+                continue
+            problems = self.check_item(path, item)
+            item.problems = problems
+            item.supported = not problems
+            if problems and _is_hard(item, problems):
+                hard.extend(f"{path}: {p}" for p in problems)
+        self.failures = hard
+        if self.strict and hard:
+            raise ValueError("Grounding failed; fix these items using only the numbered article sentences:\n- "
+                             + "\n- ".join(hard))
+
+
+def _claim_text(item: Item) -> str:
+    if isinstance(item, Actor):
+        return " ".join(filter(None, [item.name, item.role]))
+    if isinstance(item, Position):
+        return item.party + " " + item.stance
+    if isinstance(item, Event):
+        return item.what
+    return getattr(item, "text", "")
+
+
+def _is_hard(item: Item, problems: list[str]) -> bool:
+    """Failures worth a re-ask: invented sentence ids and quotes that are not in the article or misattributed."""
+    return isinstance(item, Quote) or any(p.startswith("cites sentence") for p in problems)
+
+
+def finalize(ex: Extraction, article: Article) -> Grounding:
+    """Summarise a checked extraction: move failed quotes aside, count support, flag unknown names."""
+    kept, dropped = [], []
+    for q in ex.quotes:
+        (kept if q.supported else dropped).append(q)
+    ex.quotes = kept
+    items = [(p, i) for p, i in ex.items() if i.supported is not None]
+    unsupported = [p for p, i in items if not i.supported]
+    names = [a.name for a in ex.actors] + [a.affiliation or "" for a in ex.actors] + \
+        [p.party for p in ex.positions] + [q.speaker for q in ex.quotes] + [e.who or "" for e in ex.timeline] + \
+        [e.recipient or "" for e in ex.timeline]
+    free = [ex.headline, ex.bottom_line.text] + [p.text for p in ex.key_points] + [p.text for p in ex.issues] + \
+        [o.text for o in ex.outlook] + [e.what for e in ex.timeline] + [a.stance or "" for a in ex.actors] + \
+        [p.stance for p in ex.positions]
+    unknown = [n for n in dict.fromkeys(names) if n and not name_in(n, article.text)]
+    unknown += [n for n in unknown_names(free, article.text) if n not in unknown]
+    return Grounding(supported=len(items) - len(unsupported), total=len(items) + len(dropped),
+                     unsupported=unsupported, dropped_quotes=dropped, unknown_names=unknown)

@@ -1,0 +1,238 @@
+"""One structured call to an OpenAI-compatible endpoint through instructor, with usage and faults accounted for.
+
+The instructor mode and any request extras are chosen per backend by :data:`BACKENDS`. Transport faults (429,
+5xx, timeouts) are retried with backoff by the openai client, which honours ``Retry-After``; invalid or
+ungrounded answers are re-asked by instructor with the validation errors. Whatever fails becomes a
+:class:`~briefing.errors.ModelError` that says what happened, how many attempts were made and what they cost.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from pydantic import BaseModel
+
+from .config import Settings
+from .errors import ModelError, OutputTruncatedError, RefusalError, Usage
+
+
+def _llamacpp_extras(schema: dict[str, Any]) -> dict[str, Any]:
+    # llama-cpp-python's server turns a json_object schema into a decoding grammar (it answers the json_schema
+    # form with HTTP 500). A mild repeat penalty helps against loops.
+    return {"response_format": {"type": "json_object", "schema": schema}, "repeat_penalty": 1.1}
+
+
+@dataclass(frozen=True)
+class Backend:
+    mode: str                          # instructor.Mode member name
+    extras: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    default_model: str | None = None
+    default_base_url: str | None = None
+    needs_key: bool = False
+
+
+#: provider → how to ask it for schema-valid JSON.
+BACKENDS: dict[str, Backend] = {
+    "openai": Backend("TOOLS", default_model="gpt-4o-mini", needs_key=True),
+    "llamacpp": Backend("JSON_SCHEMA", _llamacpp_extras, default_model="local"),
+    "local": Backend("JSON_SCHEMA", _llamacpp_extras, default_model="local"),
+    "ollama": Backend("JSON_SCHEMA", default_base_url="http://localhost:11434/v1"),
+    "vllm": Backend("JSON_SCHEMA", default_base_url="http://localhost:8000/v1"),
+}
+
+
+@dataclass
+class CallRecord:
+    """One HTTP call to the model, for the call log and for usage accounting."""
+
+    attempt: int
+    started: float
+    seconds: float
+    request: dict[str, Any]
+    response: dict[str, Any] | None
+    outcome: str  # "ok", "invalid", "error"
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    error: str | None = None
+
+
+@dataclass
+class Result:
+    value: Any
+    usage: Usage
+    completion: Any
+    calls: list[CallRecord] = field(default_factory=list)
+
+
+def _dump(obj: Any) -> dict[str, Any] | None:
+    if obj is None:
+        return None
+    if hasattr(obj, "model_dump"):
+        return obj.model_dump(mode="json", exclude_none=True)
+    return obj if isinstance(obj, dict) else {"value": repr(obj)}
+
+
+def _safe_request(kwargs: dict[str, Any]) -> dict[str, Any]:
+    keep = ("model", "messages", "temperature", "seed", "max_tokens", "response_format", "tools", "tool_choice",
+            "extra_body")
+    return {k: kwargs[k] for k in keep if k in kwargs}
+
+
+def _describe(exc: BaseException, endpoint: str, settings: Settings) -> tuple[type[ModelError], str]:
+    import openai
+
+    kinds: list[tuple[type, Callable[[Any], str]]] = [
+        (openai.APITimeoutError, lambda e: f"the model endpoint {endpoint} did not answer within "
+                                           f"{settings.timeout:g} s"),
+        (openai.APIConnectionError, lambda e: f"cannot reach the model endpoint {endpoint} "
+                                              f"(connection refused or network down)"),
+        (openai.AuthenticationError, lambda e: f"the model endpoint {endpoint} rejected the API key (HTTP 401)"),
+        (openai.RateLimitError, lambda e: f"rate limited by {endpoint} (HTTP 429), still after "
+                                          f"{settings.http_retries} retries with backoff"),
+        (openai.NotFoundError, lambda e: f"{endpoint} has no model or route for this request (HTTP 404): "
+                                         f"{_short(e)}"),
+        (openai.APIStatusError, lambda e: f"the model endpoint {endpoint} failed with HTTP "
+                                          f"{getattr(e, 'status_code', '?')}: {_short(e)}"),
+    ]
+    for kind, say in kinds:
+        if isinstance(exc, kind):
+            return ModelError, say(exc)
+    return ModelError, f"the model call failed: {_short(exc)}"
+
+
+def _short(exc: BaseException, limit: int = 200) -> str:
+    text = " ".join(str(getattr(exc, "message", None) or exc).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    import openai
+
+    seen = exc
+    for _ in range(6):
+        if isinstance(seen, openai.OpenAIError):
+            return seen
+        failed = getattr(seen, "failed_attempts", None)
+        nxt = (failed[-1].exception if failed else None) or seen.__cause__ or seen.__context__
+        if nxt is None:
+            break
+        seen = nxt
+    return exc
+
+
+def make_client(settings: Settings, base_url: str | None):
+    import instructor
+    import openai
+
+    backend = BACKENDS[settings.resolved_provider()]
+    key = settings.api_key or ("not-needed" if not backend.needs_key else None)
+    if key is None:
+        raise ModelError("the openai provider needs OPENAI_API_KEY (or use --base-url for another endpoint)")
+    raw = openai.OpenAI(api_key=key, base_url=base_url, timeout=settings.timeout,
+                        max_retries=settings.http_retries)
+    return instructor.from_openai(raw, mode=getattr(instructor.Mode, backend.mode))
+
+
+def structured_call(messages: list[dict[str, str]], response_model: type[BaseModel], settings: Settings, *,
+                    base_url: str | None, model: str, context: dict[str, Any] | None = None,
+                    client: Any = None, on_call: Callable[[CallRecord], None] | None = None) -> Result:
+    """Ask for ``response_model``; re-ask up to ``settings.max_retries`` times; account every attempt."""
+    import instructor
+
+    provider = settings.resolved_provider()
+    backend = BACKENDS[provider]
+    endpoint = base_url or backend.default_base_url or "https://api.openai.com/v1"
+    client = client or make_client(settings, base_url or backend.default_base_url)
+    usage = Usage(calls=1)
+    calls: list[CallRecord] = []
+    state: dict[str, Any] = {"t0": 0.0, "kwargs": {}}
+
+    def on_kwargs(*_a: Any, **kwargs: Any) -> None:
+        usage.attempts += 1
+        state["t0"] = time.monotonic()
+        state["kwargs"] = kwargs
+
+    def record(response: Any, outcome: str, error: str | None = None) -> None:
+        dt = time.monotonic() - state["t0"]
+        usage.seconds += dt
+        u = getattr(response, "usage", None)
+        pt, ct = (getattr(u, "prompt_tokens", 0) or 0, getattr(u, "completion_tokens", 0) or 0) if u else (0, 0)
+        usage.prompt_tokens += pt
+        usage.completion_tokens += ct
+        rec = CallRecord(attempt=usage.attempts, started=time.time() - dt, seconds=dt,
+                         request=_safe_request(state["kwargs"]), response=_dump(response), outcome=outcome,
+                         prompt_tokens=pt, completion_tokens=ct, error=error)
+        calls.append(rec)
+        if on_call:
+            on_call(rec)
+
+    def on_response(response: Any, *_a: Any, **_k: Any) -> None:
+        record(response, "ok")
+
+    def on_error(error: Exception, *_a: Any, **_k: Any) -> None:
+        record(None, "error", _short(error))
+
+    def on_parse_error(error: Exception, *_a: Any, **_k: Any) -> None:
+        if calls:
+            calls[-1].outcome, calls[-1].error = "invalid", _short(error, 2000)
+
+    client.on("completion:kwargs", on_kwargs)
+    client.on("completion:response", on_response)
+    client.on("completion:error", on_error)
+    client.on("parse:error", on_parse_error)
+
+    kwargs: dict[str, Any] = {"model": model, "temperature": settings.temperature, "seed": settings.seed,
+                              "max_tokens": settings.max_tokens}
+    if backend.extras:
+        kwargs["extra_body"] = backend.extras(response_model.model_json_schema())
+    try:
+        value, completion = client.chat.completions.create_with_completion(
+            messages=messages, response_model=response_model, max_retries=settings.max_retries,
+            context=context, **kwargs)
+    except instructor.core.exceptions.IncompleteOutputException as e:
+        raise OutputTruncatedError(
+            f"the model's answer was cut off at max_tokens={settings.max_tokens} (a decoding loop or too long "
+            f"an answer) after {usage.attempts} attempt(s)", attempts=usage.attempts, usage=usage,
+            last_response=e.last_completion, endpoint=endpoint) from None
+    except instructor.core.exceptions.InstructorRetryException as e:
+        cause = _root_cause(e)
+        last = e.last_completion
+        refusal = _refusal(last)
+        if refusal:
+            raise RefusalError(f"the model refused: {refusal}", attempts=usage.attempts, usage=usage,
+                               last_response=last, endpoint=endpoint) from None
+        if cause is not e:
+            kind, msg = _describe(cause, endpoint, settings)
+            raise kind(msg, attempts=usage.attempts, usage=usage, last_response=last, endpoint=endpoint) from None
+        raise ModelError(f"no valid answer after {usage.attempts} attempt(s): {_short(e, 300)}",
+                         attempts=usage.attempts, usage=usage, last_response=last, endpoint=endpoint) from None
+    except Exception as e:  # openai transport errors arrive unwrapped
+        import openai
+
+        cause = _root_cause(e)
+        if not isinstance(cause, openai.OpenAIError):
+            raise
+        kind, msg = _describe(cause, endpoint, settings)
+        raise kind(msg, attempts=usage.attempts, usage=usage, endpoint=endpoint) from None
+    return Result(value=value, usage=usage, completion=completion, calls=calls)
+
+
+def _refusal(completion: Any) -> str | None:
+    try:
+        return completion.choices[0].message.refusal or None
+    except (AttributeError, IndexError, TypeError):
+        return None
+
+
+def completion_text(completion: Any) -> str | None:
+    """The text content of a chat completion, if any."""
+    try:
+        msg = completion.choices[0].message
+    except (AttributeError, IndexError, TypeError):
+        return None
+    if getattr(msg, "content", None):
+        return msg.content
+    calls = getattr(msg, "tool_calls", None) or []
+    return calls[0].function.arguments if calls else None

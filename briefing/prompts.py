@@ -1,0 +1,76 @@
+"""The chat messages sent to the model, rendered from the Jinja2 templates in ``prompts/``.
+
+The field guide in the system prompt is generated from the schema's field descriptions, so the schema is the
+single source of the model's instructions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from .article import Article
+from .resources import data_dir
+from .schema import LIKELIHOOD_BANDS, PLOVER_TYPES, SCHEMA_VERSION, Extraction
+
+
+@lru_cache(maxsize=4)
+def _env(folder: str):
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(folder), undefined=jinja2.StrictUndefined,
+                              keep_trailing_newline=True, autoescape=False)
+
+
+def prompt_dir() -> Path:
+    return data_dir("prompts")
+
+
+def field_guide(model: type[BaseModel] = Extraction, prefix: str = "") -> list[str]:
+    """One line per field the model fills: ``name: description``; nested item fields indented by path."""
+    lines: list[str] = []
+    schema = model.model_json_schema()
+    defs = schema.get("$defs", {})
+
+    seen: set[tuple[str, str]] = set()
+
+    def walk(props: dict[str, Any], path: str) -> None:
+        for name, spec in props.items():
+            desc = spec.get("description", "")
+            ref = spec.get("$ref") or (spec.get("items") or {}).get("$ref")
+            if not ref and (name, desc) in seen:
+                continue  # e.g. "ev", explained once
+            seen.add((name, desc))
+            lines.append(f"{path}{name}: {desc}".rstrip(": "))
+            if ref:
+                sub = defs[ref.split("/")[-1]]
+                walk(sub.get("properties", {}), f"{path}{name}{'[]' if 'items' in spec else ''}.")
+
+    walk(schema.get("properties", {}), prefix)
+    return lines
+
+
+def render_messages(article: Article, *, language: str = "English") -> list[dict[str, str]]:
+    env = _env(str(prompt_dir()))
+    meta = {k: v for k, v in (("title", article.title), ("source", article.source), ("date", article.date))
+            if v}
+    system = env.get_template("system.j2").render(
+        field_guide=field_guide(), likelihoods=list(LIKELIHOOD_BANDS), plover=list(PLOVER_TYPES),
+        language=language)
+    user = env.get_template("user.j2").render(numbered=article.numbered(), meta=meta)
+    return [{"role": "system", "content": system.strip()}, {"role": "user", "content": user.strip()}]
+
+
+def prompt_hash() -> str:
+    """A hash of everything that shapes the model's answer apart from the article: templates and schema."""
+    h = hashlib.sha256(SCHEMA_VERSION.encode())
+    for p in sorted(prompt_dir().glob("*.j2")):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    h.update(json.dumps(Extraction.model_json_schema(), sort_keys=True).encode())
+    return h.hexdigest()[:16]

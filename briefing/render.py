@@ -1,0 +1,118 @@
+"""Rendering a :class:`~briefing.schema.Briefing` through the Jinja2 templates in ``templates/``.
+
+Formats are dispatched by :data:`FORMATS`. Templates run with ``StrictUndefined``; HTML is autoescaped, so text
+from the article and the model can never become markup. A user's ``--template-dir`` is searched first, so any
+template can be overridden by one of the same name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .errors import RenderError
+from .resources import data_dir
+from .schema import LIKELIHOOD_BANDS, Briefing, Item, Span
+
+
+@dataclass(frozen=True)
+class Format:
+    template: str
+    autoescape: bool
+
+
+FORMATS: dict[str, Format] = {
+    "md": Format("briefing.md.j2", autoescape=False),
+    "html": Format("briefing.html.j2", autoescape=True),
+}
+
+#: Sections in reading order with their titles; templates iterate this, so the order lives in one place.
+SECTIONS = [
+    ("key_points", "Key points"), ("actors", "Actors"), ("positions", "Positions"), ("timeline", "Timeline"),
+    ("quotes", "Quotes"), ("issues", "Issues at stake"), ("outlook", "Outlook"),
+    ("open_questions", "Open questions"),
+]
+
+
+class Footnotes:
+    """Numbers evidence spans in order of first use; the same span always gets the same number."""
+
+    def __init__(self) -> None:
+        self.spans: list[Span] = []
+        self._index: dict[tuple[int, int], int] = {}
+
+    def numbers(self, item: Item) -> list[int]:
+        out = []
+        for span in item.evidence:
+            key = (span.start, span.end)
+            if key not in self._index:
+                self.spans.append(span)
+                self._index[key] = len(self.spans)
+            out.append(self._index[key])
+        return out
+
+
+def highlight_segments(text: str, spans: list[Span]) -> list[dict[str, Any]]:
+    """Cut the article into segments: each says whether evidence covers it and which footnotes start there."""
+    bounds = {0, len(text)}
+    starts: dict[int, list[int]] = {}
+    for n, s in enumerate(spans, start=1):
+        bounds.update((s.start, s.end))
+        starts.setdefault(s.start, []).append(n)
+    cuts = sorted(b for b in bounds if 0 <= b <= len(text))
+    segments = []
+    for a, b in zip(cuts, cuts[1:]):
+        covered = any(s.start <= a and b <= s.end for s in spans)
+        segments.append({"text": text[a:b], "marked": covered, "anchors": starts.get(a, [])})
+    return segments
+
+
+def safe_url(url: str | None) -> str | None:
+    """Only http(s) links survive into output."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None
+
+
+@lru_cache(maxsize=8)
+def _env(template_dir: str | None, autoescape: bool):
+    import jinja2
+
+    loaders = [jinja2.FileSystemLoader(template_dir)] if template_dir else []
+    loaders.append(jinja2.FileSystemLoader(str(data_dir("templates"))))
+    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
+                             autoescape=autoescape, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    env.filters["safe_url"] = safe_url
+    return env
+
+
+def context(briefing: Briefing) -> dict[str, Any]:
+    notes = Footnotes()
+    ex = briefing.extraction
+    cites = {id(item): notes.numbers(item) for _, item in ex.items()}
+    return {
+        "b": briefing, "x": ex, "article": briefing.article, "grounding": briefing.grounding,
+        "meta": briefing.meta, "sections": SECTIONS, "bands": LIKELIHOOD_BANDS,
+        "cites": lambda item: cites.get(id(item), []), "footnotes": notes.spans,
+        "segments": highlight_segments(briefing.article.text, notes.spans),
+        "source_url": safe_url(briefing.article.url),
+    }
+
+
+def render(briefing: Briefing, fmt: str = "md", *, template_dir: str | Path | None = None) -> str:
+    """Render a briefing as ``md`` or ``html``."""
+    import jinja2
+
+    spec = FORMATS.get(fmt)
+    if spec is None:
+        raise RenderError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if template_dir is not None and not Path(template_dir).is_dir():
+        raise RenderError(f"--template-dir {template_dir}: no such folder")
+    env = _env(str(template_dir) if template_dir else None, spec.autoescape)
+    try:
+        return env.get_template(spec.template).render(**context(briefing))
+    except jinja2.TemplateError as e:
+        raise RenderError(f"template {spec.template} failed: {e}") from None

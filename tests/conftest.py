@@ -1,0 +1,160 @@
+"""Test isolation and cassette setup.
+
+- Every test runs with a temporary HOME and cache/data dirs and without the user's keys or endpoints.
+- Live network is refused (``--block-network`` in pyproject); cassettes replay (``--record-mode=none``).
+- Cassettes live in ``cassettes/<test module>/``, with JSON bodies decoded and secrets scrubbed; a test fails
+  if its cassette holds an interaction it did not use.
+- Record again with ``scripts/record-cassettes`` (it starts a real local llama.cpp server).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "vienna-talks.txt"
+SHARED = ROOT.parent / "shared"
+#: The endpoint tests talk to. Replays ignore host and port; recording points it at the real local server.
+RECORD_BASE_URL = os.environ.get("BRIEFING_RECORD_BASE_URL", "http://127.0.0.1:8765/v1")
+RECORDING = "BRIEFING_RECORD_BASE_URL" in os.environ
+
+_USER_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "BRIEFING_PROVIDER",
+             "BRIEFING_MODEL", "BRIEFING_GGUF", "BRIEFING_LOCAL_MODEL", "BRIEFING_MAX_RETRIES", "BRIEFING_TIMEOUT",
+             "BRIEFING_MAX_TOKENS", "BRIEFING_CACHE_DIR", "BRIEFING_DATA_DIR")
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory, monkeypatch):
+    """A temp home with empty cache/data dirs, and none of the user's keys or endpoints."""
+    home = tmp_path_factory.mktemp("home")
+    for name in _USER_ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    return home
+
+
+# ------------------------------------------------------------------------------------------ cassettes
+
+_SECRET_HEADERS = ("authorization", "api-key", "x-api-key", "openai-organization", "openai-project", "cookie",
+                   "set-cookie")
+
+
+def _decode_bodies(interaction: dict) -> None:
+    for part in ("request", "response"):
+        msg = interaction.get(part) or {}
+        body = msg.get("body")
+        raw = body.get("string") if isinstance(body, dict) else body
+        if isinstance(raw, bytes):
+            try:
+                raw = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+        if isinstance(raw, str) and raw[:1] in "{[":
+            try:
+                parsed = json.loads(raw)
+            except ValueError:
+                continue
+            if isinstance(body, dict):
+                msg["body"] = {"json": parsed}
+            else:
+                msg["body"] = {"json": parsed}
+
+
+def _encode_bodies(interaction: dict) -> None:
+    for part in ("request", "response"):
+        msg = interaction.get(part) or {}
+        body = msg.get("body")
+        if isinstance(body, dict) and "json" in body:
+            text = json.dumps(body["json"], ensure_ascii=False, separators=(",", ":"))
+            msg["body"] = {"string": text} if part == "response" else text
+
+
+class ReadableSerializer:
+    """YAML cassettes whose JSON bodies are stored decoded, so a reviewer can read prompts and answers."""
+
+    @staticmethod
+    def serialize(cassette_dict: dict) -> str:
+        import yaml
+
+        for i in cassette_dict.get("interactions", []):
+            _decode_bodies(i)
+        return yaml.safe_dump(cassette_dict, allow_unicode=True, sort_keys=False, width=120)
+
+    @staticmethod
+    def deserialize(cassette_string: str) -> dict:
+        import yaml
+
+        data = yaml.safe_load(cassette_string) or {}
+        for i in data.get("interactions", []):
+            _encode_bodies(i)
+        return data
+
+
+def _scrub_request(request):
+    for h in list(request.headers):
+        if h.lower() in _SECRET_HEADERS:
+            del request.headers[h]
+    return request
+
+
+def _scrub_response(response):
+    headers = response.get("headers", {})
+    for h in list(headers):
+        if h.lower() in _SECRET_HEADERS:
+            del headers[h]
+    return response
+
+
+def _json_body(r1, r2):
+    def load(r):
+        body = r.body.decode() if isinstance(r.body, bytes) else (r.body or "")
+        try:
+            return json.loads(body)
+        except ValueError:
+            return body
+
+    assert load(r1) == load(r2), "request body differs from the recorded one (prompts or schema changed?)"
+
+
+def pytest_recording_configure(config, vcr):
+    vcr.register_serializer("readable", ReadableSerializer)
+    vcr.register_matcher("json_body", _json_body)
+
+
+@pytest.fixture(scope="module")
+def vcr_config():
+    return {
+        "serializer": "readable",
+        "match_on": ["method", "path", "json_body"],
+        "filter_headers": list(_SECRET_HEADERS),
+        "before_record_request": _scrub_request,
+        "before_record_response": _scrub_response,
+        "decode_compressed_response": True,
+        "allow_playback_repeats": False,
+    }
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir(request):
+    return str(ROOT / "cassettes" / request.module.__name__.split(".")[-1])
+
+
+@pytest.fixture
+def cassette_all_played(request):
+    """Use with ``@pytest.mark.vcr``: fails the test if the cassette holds an interaction it did not play."""
+    yield
+    cassette = request.getfixturevalue("vcr")
+    if not RECORDING:
+        assert cassette.all_played, f"unused interactions in cassette {cassette._path}"
+
+
+@pytest.fixture
+def example_text() -> str:
+    return EXAMPLE.read_text(encoding="utf-8")
