@@ -158,3 +158,12 @@ def cassette_all_played(request):
 @pytest.fixture
 def example_text() -> str:
     return EXAMPLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def model_settings():
+    """Settings for tests that talk to a model: the real local llama.cpp server when recording, the cassette
+    otherwise (replay matches method, path and JSON body, not host or port)."""
+    from briefing.config import Settings
+
+    return Settings(provider="llamacpp", base_url=RECORD_BASE_URL, model="local", max_retries=1, http_retries=0)
