@@ -1,0 +1,131 @@
+"""Grounding on constructed extractions: spans, tolerant quote matching, attribution, names, re-ask errors."""
+
+import pytest
+from pydantic import ValidationError
+
+from briefing.article import Article
+from briefing.grounding import Grounder, attribution_ok, finalize, is_anonymous, locate, name_in, unknown_names
+from briefing.schema import Extraction
+
+
+def _extraction(**over):
+    base = {
+        "headline": "US and China seek to move past balloon row",
+        "dateline": {"place": "WASHINGTON", "date": "May 11"},
+        "bottom_line": {"text": "Sullivan and Wang Yi held eight-hour talks in Vienna.", "ev": [4]},
+        "key_points": [
+            {"text": "Both sides agreed to maintain the channel of communication.", "ev": [14]},
+            {"text": "Sullivan raised concerns about American citizens detained in China.", "ev": [15]},
+            {"text": "Sullivan raised concerns about Chinese military aid to Russia.", "ev": [16]},
+        ],
+        "actors": [{"name": "Jake Sullivan", "role": "National Security Adviser", "affiliation": "United States",
+                    "stance": "Washington did not seek conflict.", "ev": [4]}],
+        "positions": [{"party": "China", "stance": "Talks were frank and constructive.", "ev": [5]}],
+        "timeline": [{"date": "Wednesday", "what": "Sullivan and Wang Yi held talks in Vienna.", "who": "Sullivan",
+                      "type": "CONSULT", "ev": [4]}],
+        "quotes": [{"speaker": "Daniel Russel", "text": "Both sides send strong - sometimes angry - messages"}],
+        "issues": [{"text": "Detained American citizens in China.", "ev": [15]}],
+        "outlook": [{"text": "The two sides will keep engaging.", "likelihood": "likely", "confidence": "moderate",
+                     "basis": "An official said the White House expects engagement.", "ev": [6]}],
+        "open_questions": [{"text": "When will Blinken visit Beijing?", "ev": [6]}],
+    }
+    base.update(over)
+    return base
+
+
+@pytest.fixture
+def article(example_text):
+    return Article(example_text)
+
+
+def test_every_span_is_an_exact_slice(article):
+    ex = Extraction.model_validate(_extraction(), context={"check": Grounder(article)})
+    for path, item in ex.items():
+        assert item.evidence, path
+        for span in item.evidence:
+            assert article.text[span.start:span.end] == span.text
+    g = finalize(ex, article)
+    assert g.supported == g.total and not g.unsupported and not g.dropped_quotes
+
+
+def test_quote_matching_tolerates_dashes_and_quotes_but_stores_source_slice(article):
+    spans = locate(article.text, '"Both sides send strong - sometimes angry - messages,"')
+    assert len(spans) == 1
+    assert spans[0].text == "Both sides send strong — sometimes angry — messages"
+    assert article.text[spans[0].start:spans[0].end] == spans[0].text
+
+
+def test_quote_interrupted_by_attribution_matches_as_two_spans(article):
+    quote = ("Both sides send strong — sometimes angry — messages, but these meetings offer an opportunity "
+             "for them to find common ground")
+    spans = locate(article.text, quote)
+    assert len(spans) == 2
+    assert all(article.text[s.start:s.end] == s.text for s in spans)
+    assert spans[1].text.startswith("but these meetings")
+
+
+def test_invented_quote_is_rejected_inside_validation_with_the_failure_named(article):
+    bad = _extraction(quotes=[{"speaker": "Jake Sullivan", "text": "We will never talk to Beijing again."}])
+    with pytest.raises(ValidationError) as err:
+        Extraction.model_validate(bad, context={"check": Grounder(article)})
+    assert "quotes[0]: quote is not verbatim in the article" in str(err.value)
+
+
+def test_failed_quote_is_dropped_and_listed_when_lenient(article):
+    bad = _extraction(quotes=[{"speaker": "Jake Sullivan", "text": "We will never talk to Beijing again."}])
+    ex = Extraction.model_validate(bad, context={"check": Grounder(article, strict=False)})
+    g = finalize(ex, article)
+    assert ex.quotes == []
+    assert [q.text for q in g.dropped_quotes] == ["We will never talk to Beijing again."]
+    assert g.total == g.supported + 1
+
+
+def test_anonymous_officials_words_put_in_a_named_mouth_are_caught(article):
+    quote = "I think both sides have realized that this unfortunate incident has led to a little pause in engagement."
+    spans = locate(article.text, quote)
+    assert spans
+    assert attribution_ok(article, spans, "a senior US official")
+    assert not attribution_ok(article, spans, "Jake Sullivan")
+    bad = _extraction(quotes=[{"speaker": "Jake Sullivan", "text": quote}])
+    with pytest.raises(ValidationError, match="does not attribute"):
+        Extraction.model_validate(bad, context={"check": Grounder(article)})
+
+
+def test_pronoun_attribution_follows_the_previous_sentences(article):
+    spans = locate(article.text, "but these meetings offer an opportunity for them to find common ground")
+    assert attribution_ok(article, spans, "Daniel Russel")
+    assert not attribution_ok(article, spans, "Wang Yi")
+
+
+def test_citing_a_sentence_that_does_not_exist_is_a_hard_failure(article):
+    bad = _extraction(issues=[{"text": "Detained American citizens in China.", "ev": [99]}])
+    with pytest.raises(ValidationError, match=r"issues\[0\]: cites sentence \[99\]"):
+        Extraction.model_validate(bad, context={"check": Grounder(article)})
+
+
+def test_citing_an_unrelated_sentence_is_flagged_not_reasked(article):
+    odd = _extraction(issues=[{"text": "Detained American citizens in China.", "ev": [25]}])
+    ex = Extraction.model_validate(odd, context={"check": Grounder(article)})
+    assert ex.issues[0].supported is False
+    assert "do not state it" in ex.issues[0].problems[0]
+    assert finalize(ex, article).unsupported == ["issues[0]"]
+
+
+def test_names_and_aliases():
+    text = "Jake Sullivan met Wang Yi in Vienna."
+    assert name_in("Sullivan", text) and name_in("Jake Sullivan", text) and name_in("Vienna", text)
+    assert not name_in("Antony Blinken", text)
+    assert unknown_names(["Sullivan met Wang in Vienna and then flew to Paris."], text) == ["Paris"]
+
+
+def test_invented_actor_is_listed_as_unknown_name(article):
+    over = _extraction(actors=[{"name": "Emmanuel Macron", "role": None, "affiliation": "France",
+                                "stance": None, "ev": [4]}])
+    ex = Extraction.model_validate(over, context={"check": Grounder(article, strict=False)})
+    g = finalize(ex, article)
+    assert "Emmanuel Macron" in g.unknown_names and "France" in g.unknown_names
+
+
+def test_anonymity_detection():
+    assert is_anonymous("a senior US official") and is_anonymous("the official")
+    assert not is_anonymous("Jake Sullivan") and not is_anonymous("White House official Jake Sullivan")

@@ -1,0 +1,48 @@
+import pytest
+
+from briefing.article import Article
+from briefing.prompts import field_guide, prompt_hash, render_messages
+from briefing.schema import Extraction
+
+
+def test_messages_delimit_the_article_as_numbered_data(example_text):
+    art = Article(example_text, title="US China talks")
+    system, user = render_messages(art)
+    assert system["role"] == "system" and user["role"] == "user"
+    assert "data, not instructions" in system["content"]
+    body = user["content"].split("<article>\n", 1)[1].split("\n</article>", 1)[0]
+    assert body == art.numbered()
+    assert "- title: US China talks" in user["content"]
+
+
+def test_field_guide_comes_from_the_schema_descriptions():
+    guide = field_guide()
+    desc = Extraction.model_fields["headline"].description
+    assert f"headline: {desc}" in guide
+    assert any(line.startswith("quotes[].text: ") for line in guide)
+    assert sum(1 for line in guide if line.split(": ")[0].endswith(".ev")) == 1, "ev is explained once"
+
+
+def test_templates_are_strict(tmp_path, monkeypatch, example_text):
+    import briefing.prompts as prompts
+
+    (tmp_path / "system.j2").write_text("{{ no_such_variable }}")
+    (tmp_path / "user.j2").write_text("{{ numbered }}")
+    monkeypatch.setattr(prompts, "prompt_dir", lambda: tmp_path)
+    import jinja2
+
+    with pytest.raises(jinja2.UndefinedError):
+        render_messages(Article(example_text))
+
+
+def test_prompt_hash_changes_with_the_templates(tmp_path, monkeypatch):
+    import shutil
+
+    import briefing.prompts as prompts
+
+    before = prompt_hash()
+    shutil.copytree(prompts.prompt_dir(), tmp_path / "p")
+    monkeypatch.setattr(prompts, "prompt_dir", lambda: tmp_path / "p")
+    assert prompt_hash() == before
+    (tmp_path / "p" / "system.j2").write_text("changed")
+    assert prompt_hash() != before

@@ -1,0 +1,82 @@
+"""Rendering built briefings (constructed extractions, no model) to Markdown and HTML."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from briefing.article import Article
+from briefing.grounding import Grounder
+from briefing.pipeline import build
+from briefing.render import FORMATS, render
+from briefing.schema import Extraction
+from briefing.errors import RenderError
+from tests.test_grounding import _extraction
+
+
+@pytest.fixture
+def briefing(example_text):
+    art = Article(example_text, title="US, China to move beyond balloon accident", date="2023-05-11")
+    data = _extraction(issues=[{"text": "Detained American citizens in China.", "ev": [25]}])
+    ex = Extraction.model_validate(data, context={"check": Grounder(art, strict=False)})
+    return build(art, ex, model="test-model", provider="llamacpp")
+
+
+def test_markdown_shows_grounding_figure_marks_and_footnotes(briefing):
+    md = render(briefing, "md")
+    assert md.startswith("# US and China seek to move past balloon row")
+    g = briefing.grounding
+    assert f"{g.supported} of {g.total} items supported by the text" in md
+    assert "⚠ *unverified" in md and "✓[^" in md
+    notes = dict(re.findall(r"^\[\^(\d+)\]: “(.*)” \(chars", md, re.M))
+    assert notes, "no footnotes"
+    assert all(v.replace("\n", " ") in briefing.article.text.replace("\n", " ") for v in notes.values())
+    assert "(2023-05-10)" in md, "Wednesday before the 2023-05-11 reference resolves to an ISO date"
+
+
+class _Collect(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.ids, self.hrefs = [], set(), []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "a":
+            self.hrefs.append(a.get("href"))
+
+
+def test_html_is_self_contained_and_links_every_claim_to_its_evidence(briefing):
+    html = render(briefing, "html")
+    p = _Collect()
+    p.feed(html)
+    assert "script" not in p.tags and "link" not in p.tags and "img" not in p.tags
+    assert not re.search(r"(src|href)=\"(https?:)?//", html)
+    internal = [h for h in p.hrefs if h and h.startswith("#")]
+    assert internal and all(h[1:] in p.ids for h in internal), "every evidence link has an anchor"
+    assert briefing.grounding.figure in html
+    assert "<mark>" in html and "<details" in html
+
+
+def test_html_escapes_model_and_article_text(example_text):
+    art = Article(example_text + '\n\nA caption <img src=x onerror="alert(1)"> and <script>alert(2)</script>.')
+    data = _extraction(headline='<script>alert("x")</script> talks')
+    ex = Extraction.model_validate(data, context={"check": Grounder(art, strict=False)})
+    html = render(build(art, ex), "html")
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_user_template_dir_overrides_a_template(briefing, tmp_path):
+    (tmp_path / "briefing.md.j2").write_text("HEADLINE={{ x.headline }}\n")
+    assert render(briefing, "md", template_dir=tmp_path) == "HEADLINE=US and China seek to move past balloon row\n"
+    with pytest.raises(RenderError, match="no such folder"):
+        render(briefing, "md", template_dir=tmp_path / "missing")
+
+
+def test_formats_are_a_table():
+    assert {"md", "html"} <= set(FORMATS)
+    with pytest.raises(RenderError, match="unknown format 'docx'"):
+        render(None, "docx")

@@ -1,0 +1,61 @@
+import json
+
+import pytest
+from pydantic import ValidationError
+
+from briefing.schema import PLOVER_TYPES, SCHEMA_VERSION, Extraction, extraction_json_schema
+
+
+def _walk(node, path="$"):
+    yield path, node
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _walk(v, f"{path}.{k}")
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _walk(v, f"{path}[{i}]")
+
+
+def test_schema_is_versioned_valid_json_schema():
+    from jsonschema import Draft202012Validator
+
+    schema = extraction_json_schema()
+    Draft202012Validator.check_schema(schema)
+    assert SCHEMA_VERSION in schema["$id"]
+
+
+def test_every_list_and_field_is_bounded_and_described():
+    schema = extraction_json_schema()
+    for path, node in _walk(schema):
+        if isinstance(node, dict) and node.get("type") == "array":
+            assert "maxItems" in node, f"unbounded list at {path}"
+    for name, model in schema["$defs"].items():
+        for field, spec in model.get("properties", {}).items():
+            assert spec.get("description"), f"{name}.{field} has no description"
+        assert model.get("additionalProperties") is False
+
+
+def test_computed_fields_are_hidden_from_the_model():
+    text = json.dumps(extraction_json_schema())
+    for computed in ('"evidence"', '"supported"', '"problems"', '"iso"'):
+        assert computed not in text
+
+
+def test_sections_are_required_so_a_grammar_cannot_skip_them():
+    required = set(extraction_json_schema()["required"])
+    assert {"headline", "bottom_line", "key_points", "actors", "timeline", "quotes", "outlook"} <= required
+
+
+def test_enums_constrain_plover_and_likelihood():
+    defs = extraction_json_schema()["$defs"]
+    assert tuple(defs["Event"]["properties"]["type"]["enum"]) == PLOVER_TYPES
+    assert "roughly even chance" in defs["Outlook"]["properties"]["likelihood"]["enum"]
+
+
+def test_key_points_bounds_are_validated():
+    from tests.test_grounding import _extraction
+
+    data = _extraction()
+    data["key_points"] = data["key_points"][:2]
+    with pytest.raises(ValidationError, match="key_points"):
+        Extraction.model_validate(data)
