@@ -1,41 +1,37 @@
-"""briefing: turn a news article into a one-page, source-grounded diplomatic briefing."""
+"""briefing: turn a news article into a one-page, source-grounded diplomatic briefing.
+
+    from briefing import generate, load, render
+    b = generate(load("examples/vienna-talks.txt"))   # local model, or OPENAI_API_KEY / OPENAI_BASE_URL
+    print(render(b, "md"))
+
+Names are imported lazily so that ``briefing --help`` starts fast.
+"""
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 __version__ = "0.1.0"
 
-from .article import Article  # noqa: E402
-from .config import Settings  # noqa: E402
-from .errors import (  # noqa: E402
-    BriefingError, ConfigError, InputError, ModelError, OutputTruncatedError, RefusalError, RenderError,
-    UngroundedError, Usage,
-)
-from .schema import SCHEMA_VERSION, Briefing, Extraction  # noqa: E402
+_LAZY = {
+    "Article": "article", "Settings": "config", "SCHEMA_VERSION": "schema", "Briefing": "schema",
+    "Extraction": "schema", "BriefingError": "errors", "ConfigError": "errors", "InputError": "errors",
+    "ModelError": "errors", "OutputTruncatedError": "errors", "RefusalError": "errors", "RenderError": "errors",
+    "UngroundedError": "errors", "Usage": "errors", "generate": "pipeline", "render": "render", "load": "ingest",
+}
+
+__all__ = sorted([*_LAZY, "__version__"])
 
 
-def generate(article, settings=None, **kwargs):
-    """Brief one article (text or :class:`Article`); see :func:`briefing.pipeline.generate`."""
-    from .pipeline import generate as _generate
-
-    return _generate(article, settings, **kwargs)
-
-
-def render(briefing, fmt="md", **kwargs):
-    """Render a :class:`Briefing` as ``"md"`` or ``"html"``; see :func:`briefing.render.render`."""
-    from .render import render as _render
-
-    return _render(briefing, fmt, **kwargs)
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'briefing' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
 
 
-def load(source, **kwargs):
-    """Read an article from a path or ``-``; see :func:`briefing.ingest.load`."""
-    from .ingest import load as _load
-
-    return _load(source, **kwargs)
-
-
-__all__ = [
-    "Article", "Briefing", "BriefingError", "ConfigError", "Extraction", "InputError", "ModelError",
-    "OutputTruncatedError", "RefusalError", "RenderError", "SCHEMA_VERSION", "Settings", "UngroundedError",
-    "Usage", "__version__", "generate", "load", "render",
-]
+def __dir__() -> list[str]:
+    return __all__
