@@ -14,7 +14,28 @@ from typing import Callable
 
 from .errors import BriefingError, InputError
 
-OUTPUT_FORMATS = ("md", "html", "json")
+def _as_json(briefing, template_dir):
+    return briefing.model_dump_json(indent=2)
+
+
+def _as_plover(briefing, template_dir):
+    from .plover import to_jsonl
+
+    return to_jsonl(briefing)
+
+
+def _as_template(fmt: str):
+    def rendered(briefing, template_dir):
+        from .render import render
+
+        return render(briefing, fmt, template_dir=template_dir)
+
+    return rendered
+
+
+#: output format → how to write it.
+OUTPUTS = {"md": _as_template("md"), "html": _as_template("html"), "json": _as_json, "plover": _as_plover}
+OUTPUT_FORMATS = tuple(OUTPUTS)
 
 
 def _progress(quiet: bool) -> Callable[[str], None]:
@@ -36,11 +57,7 @@ def _settings(args: argparse.Namespace):
 
 
 def _formatted(briefing, fmt: str, template_dir: str | None) -> str:
-    if fmt == "json":
-        return briefing.model_dump_json(indent=2)
-    from .render import render
-
-    return render(briefing, fmt, template_dir=template_dir)
+    return OUTPUTS[fmt](briefing, template_dir)
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -109,6 +126,24 @@ def cmd_models(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .eval import report_from_dir, run, write_report
+
+    say = _progress(args.quiet)
+    if bool(args.corpus) == bool(args.from_dir):
+        raise InputError("give a corpus folder, or --from DIR to recompute a report from saved briefings")
+    if args.from_dir:
+        report = report_from_dir(args.from_dir)
+        out = args.output or args.from_dir
+    else:
+        out = args.output or "eval"
+        report = run(args.corpus, out, _settings(args), progress=say, limit=args.limit)
+    paths = write_report(report, out)
+    o = report["overall"]
+    say(f"{o['briefed']} of {o['articles']} briefed; report: {', '.join(str(p) for p in paths)}")
+    return 0
+
+
 def _add_model_flags(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("model")
     g.add_argument("--provider", help="openai | llamacpp | ollama | vllm | local (env BRIEFING_PROVIDER; "
@@ -134,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("generate", help="brief an article (file or - for stdin)")
     p.add_argument("input", metavar="INPUT", help="article file, or - for stdin")
-    p.add_argument("-f", "--format", default="md", help="md | html | json (default md)")
+    p.add_argument("-f", "--format", default="md", help="md | html | json | plover (default md)")
     p.add_argument("-o", "--output", help="output file (default stdout)")
     p.add_argument("--strict", action="store_true", help="exit 3 when any item is not supported by the article")
     p.add_argument("--date", help="reference date (YYYY-MM-DD) for relative dates such as 'on Wednesday'")
@@ -145,10 +180,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("render", help="re-render a briefing JSON without calling a model")
     p.add_argument("input", metavar="EXTRACTION.json")
-    p.add_argument("-f", "--format", default="md", help="md | html | json (default md)")
+    p.add_argument("-f", "--format", default="md", help="md | html | json | plover (default md)")
     p.add_argument("-o", "--output", help="output file (default stdout)")
     p.add_argument("--template-dir", help="folder with templates overriding the built-in ones")
     p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("eval", help="measure briefing quality over a corpus with gold 5W1H annotations")
+    p.add_argument("corpus", nargs="?", metavar="DIR", help="folder of corpus articles (*.json with text and gold)")
+    p.add_argument("-o", "--output", help="report folder (default eval/, or the --from folder)")
+    p.add_argument("--from", dest="from_dir", metavar="DIR", help="recompute the report from the briefings saved in "
+                                                                  "DIR, without a model")
+    p.add_argument("--limit", type=int, help="brief only the first N articles")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    _add_model_flags(p)
+    p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("schema", help="print the JSON Schema the model fills")
     p.set_defaults(func=cmd_schema)
