@@ -122,16 +122,23 @@ def _root_cause(exc: BaseException) -> BaseException:
     return exc
 
 
-def make_client(settings: Settings, base_url: str | None):
+def make_client(settings: Settings, base_url: str | None, *, http_client: Any = None):
+    """An instructor client for the configured backend; ``http_client`` (an ``httpx2.Client``) for proxies and
+    mock transports."""
+    import logging
+
     import instructor
     import openai
 
+    # instructor logs every failed attempt at ERROR; failures reach the user as one clear error instead.
+    logging.getLogger("instructor").addHandler(logging.NullHandler())
+    logging.getLogger("instructor").propagate = False
     backend = BACKENDS[settings.resolved_provider()]
     key = settings.api_key or ("not-needed" if not backend.needs_key else None)
     if key is None:
         raise ModelError("the openai provider needs OPENAI_API_KEY (or use --base-url for another endpoint)")
     raw = openai.OpenAI(api_key=key, base_url=base_url, timeout=settings.timeout,
-                        max_retries=settings.http_retries)
+                        max_retries=settings.http_retries, http_client=http_client)
     return instructor.from_openai(raw, mode=getattr(instructor.Mode, backend.mode))
 
 
@@ -139,7 +146,7 @@ def structured_call(messages: list[dict[str, str]], response_model: type[BaseMod
                     base_url: str | None, model: str, context: dict[str, Any] | None = None,
                     client: Any = None, on_call: Callable[[CallRecord], None] | None = None) -> Result:
     """Ask for ``response_model``; re-ask up to ``settings.max_retries`` times; account every attempt."""
-    import instructor
+    from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 
     provider = settings.resolved_provider()
     backend = BACKENDS[provider]
@@ -191,12 +198,12 @@ def structured_call(messages: list[dict[str, str]], response_model: type[BaseMod
         value, completion = client.chat.completions.create_with_completion(
             messages=messages, response_model=response_model, max_retries=settings.max_retries,
             context=context, **kwargs)
-    except instructor.core.exceptions.IncompleteOutputException as e:
+    except IncompleteOutputException as e:
         raise OutputTruncatedError(
             f"the model's answer was cut off at max_tokens={settings.max_tokens} (a decoding loop or too long "
             f"an answer) after {usage.attempts} attempt(s)", attempts=usage.attempts, usage=usage,
             last_response=e.last_completion, endpoint=endpoint) from None
-    except instructor.core.exceptions.InstructorRetryException as e:
+    except InstructorRetryException as e:
         cause = _root_cause(e)
         last = e.last_completion
         refusal = _refusal(last)
@@ -206,7 +213,7 @@ def structured_call(messages: list[dict[str, str]], response_model: type[BaseMod
         if cause is not e:
             kind, msg = _describe(cause, endpoint, settings)
             raise kind(msg, attempts=usage.attempts, usage=usage, last_response=last, endpoint=endpoint) from None
-        raise ModelError(f"no valid answer after {usage.attempts} attempt(s): {_short(e, 300)}",
+        raise ModelError(f"no valid answer after {usage.attempts} attempt(s): {_validation_summary(e)}",
                          attempts=usage.attempts, usage=usage, last_response=last, endpoint=endpoint) from None
     except Exception as e:  # openai transport errors arrive unwrapped
         import openai
@@ -217,6 +224,20 @@ def structured_call(messages: list[dict[str, str]], response_model: type[BaseMod
         kind, msg = _describe(cause, endpoint, settings)
         raise kind(msg, attempts=usage.attempts, usage=usage, endpoint=endpoint) from None
     return Result(value=value, usage=usage, completion=completion, calls=calls)
+
+
+def _validation_summary(exc: BaseException) -> str:
+    """'3 validation errors: dateline: Field required; …' from the last failed attempt."""
+    from pydantic import ValidationError
+
+    cause = exc.__cause__
+    if isinstance(cause, ValidationError):
+        errs = cause.errors()
+        parts = [f"{'.'.join(str(p) for p in e['loc']) or 'answer'}: {' '.join(str(e['msg']).split())}"
+                 for e in errs[:3]]
+        more = f"; and {len(errs) - 3} more" if len(errs) > 3 else ""
+        return f"{len(errs)} validation error(s): " + "; ".join(parts)[:400] + more
+    return _short(exc, 300)
 
 
 def _refusal(completion: Any) -> str | None:

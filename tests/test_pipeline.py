@@ -1,0 +1,108 @@
+"""The pipeline end to end: a real model answer replayed from a cassette, and re-ask flows on mock transports."""
+
+import json
+
+import httpx2
+import pytest
+
+from briefing.article import Article
+from briefing.config import Settings
+from briefing.errors import ModelError, UngroundedError
+from briefing.grounding import locate
+from briefing.ingest import load
+from briefing.llm import make_client
+from briefing.pipeline import generate
+from briefing.schema import Briefing, Span
+from tests.conftest import EXAMPLE, ROOT
+from tests.test_grounding import _extraction
+
+
+def spans_in(node):
+    """Every span object anywhere in a JSON document."""
+    if isinstance(node, dict):
+        if set(node) == {"text", "start", "end"}:
+            yield node
+        for v in node.values():
+            yield from spans_in(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from spans_in(v)
+
+
+def check_every_span(doc: dict) -> int:
+    text = doc["article"]["text"]
+    n = 0
+    for span in spans_in(doc):
+        assert text[span["start"]:span["end"]] == span["text"], span
+        n += 1
+    return n
+
+
+# --------------------------------------------------------------------------------------- mock transports
+
+def _completion(content: str, prompt_tokens=100, completion_tokens=50, finish="stop") -> dict:
+    return {"id": "x", "object": "chat.completion", "created": 0, "model": "local",
+            "choices": [{"index": 0, "finish_reason": finish,
+                         "message": {"role": "assistant", "content": content}}],
+            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                      "total_tokens": prompt_tokens + completion_tokens}}
+
+
+class Script:
+    """A mock transport answering chat completions from a list, recording the requests it saw."""
+
+    def __init__(self, *contents):
+        self.contents = list(contents)
+        self.requests = []
+
+    def __call__(self, request):
+        self.requests.append(json.loads(request.content))
+        return httpx2.Response(200, json=_completion(self.contents.pop(0)))
+
+
+def _mock_client(script, settings):
+    return make_client(settings, "http://mock.invalid/v1", http_client=httpx2.Client(transport=httpx2.MockTransport(script)))
+
+
+SETTINGS = Settings(provider="llamacpp", base_url="http://mock.invalid/v1", model="local", max_retries=1,
+                    http_retries=0)
+
+
+def test_misquote_is_reasked_then_flagged_mock_transport(example_text):
+    bad = _extraction(quotes=[{"speaker": "Jake Sullivan", "text": "We will never talk to Beijing again."}])
+    script = Script(json.dumps(bad), json.dumps(bad))
+    b = generate(Article(example_text), SETTINGS, client=_mock_client(script, SETTINGS))
+    assert len(script.requests) == 2, "one re-ask"
+    reask = script.requests[1]["messages"]
+    assert "quotes[0]: quote is not verbatim in the article" in json.dumps(reask)
+    assert script.requests[0]["response_format"]["type"] == "json_object"
+    assert "schema" in script.requests[0]["response_format"], "grammar-constrained decoding for llama.cpp"
+    assert b.extraction.quotes == []
+    assert [q.text for q in b.grounding.dropped_quotes] == ["We will never talk to Beijing again."]
+    assert b.meta.usage["attempts"] == 2 and b.meta.usage["prompt_tokens"] == 200
+    assert "not verified" in b.model_dump_json() or b.grounding.dropped_quotes[0].problems
+
+
+def test_reask_fixes_a_misattributed_quote_mock_transport(example_text):
+    quote = "I think both sides have realized that this unfortunate incident has led to a little pause in engagement."
+    wrong = _extraction(quotes=[{"speaker": "Jake Sullivan", "text": quote}])
+    right = _extraction(quotes=[{"speaker": "a senior US official", "text": quote}])
+    script = Script(json.dumps(wrong), json.dumps(right))
+    b = generate(Article(example_text), SETTINGS, client=_mock_client(script, SETTINGS))
+    assert "does not attribute" in json.dumps(script.requests[1]["messages"])
+    assert [q.speaker for q in b.extraction.quotes] == ["a senior US official"]
+    assert b.extraction.quotes[0].supported and not b.grounding.dropped_quotes
+
+
+def test_strict_refuses_an_unsupported_briefing_mock_transport(example_text):
+    odd = _extraction(issues=[{"text": "Detained American citizens in China.", "ev": [25]}])
+    script = Script(json.dumps(odd))
+    with pytest.raises(UngroundedError, match=r"unsupported: issues\[0\]"):
+        generate(Article(example_text), SETTINGS, strict=True, client=_mock_client(script, SETTINGS))
+
+
+def test_schema_invalid_answers_fail_with_attempt_count_mock_transport(example_text):
+    script = Script('{"headline": "only"}', '{"headline": "only"}')
+    with pytest.raises(ModelError, match=r"no valid answer after 2 attempt\(s\)") as err:
+        generate(Article(example_text), SETTINGS, client=_mock_client(script, SETTINGS))
+    assert err.value.attempts == 2 and err.value.usage.prompt_tokens == 200
