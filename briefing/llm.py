@@ -83,23 +83,40 @@ def _safe_request(kwargs: dict[str, Any]) -> dict[str, Any]:
 def _describe(exc: BaseException, endpoint: str, settings: Settings) -> tuple[type[ModelError], str]:
     import openai
 
+    tries = f"tried {settings.http_retries + 1} time(s) with backoff"
+
     kinds: list[tuple[type, Callable[[Any], str]]] = [
         (openai.APITimeoutError, lambda e: f"the model endpoint {endpoint} did not answer within "
-                                           f"{settings.timeout:g} s"),
+                                           f"{settings.timeout:g} s ({tries})"),
         (openai.APIConnectionError, lambda e: f"cannot reach the model endpoint {endpoint} "
-                                              f"(connection refused or network down)"),
+                                              f"(connection refused or network down; {tries})"),
         (openai.AuthenticationError, lambda e: f"the model endpoint {endpoint} rejected the API key (HTTP 401)"),
         (openai.RateLimitError, lambda e: f"rate limited by {endpoint} (HTTP 429), still after "
                                           f"{settings.http_retries} retries with backoff"),
         (openai.NotFoundError, lambda e: f"{endpoint} has no model or route for this request (HTTP 404): "
-                                         f"{_short(e)}"),
+                                         f"{_api_message(e)}"),
         (openai.APIStatusError, lambda e: f"the model endpoint {endpoint} failed with HTTP "
-                                          f"{getattr(e, 'status_code', '?')}: {_short(e)}"),
+                                          f"{getattr(e, 'status_code', '?')}: {_api_message(e)}"
+                                          + (f" ({tries})" if getattr(e, "status_code", 0) >= 500 else "")),
     ]
     for kind, say in kinds:
         if isinstance(exc, kind):
-            return ModelError, say(exc)
-    return ModelError, f"the model call failed: {_short(exc)}"
+            return ModelError, _redact(say(exc), settings)
+    return ModelError, _redact(f"the model call failed: {_short(exc)}", settings)
+
+
+def _api_message(exc: BaseException) -> str:
+    """The endpoint's own error message (``{"error": {"message": ...}}``), else the exception's text."""
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict) and isinstance(body.get("message"), str) and body["message"].strip():
+        return _short(Exception(body["message"]))
+    return _short(exc)
+
+
+def _redact(message: str, settings: Settings) -> str:
+    """Never let the API key into a message, even when an endpoint echoes it back."""
+    key = settings.api_key
+    return message.replace(key, "[redacted]") if key and len(key) >= 4 else message
 
 
 def _short(exc: BaseException, limit: int = 200) -> str:
@@ -206,7 +223,7 @@ def structured_call(messages: list[dict[str, str]], response_model: type[BaseMod
     except InstructorRetryException as e:
         cause = _root_cause(e)
         last = e.last_completion
-        refusal = _refusal(last)
+        refusal = _refusal(last) or _refusal_in(e)
         if refusal:
             raise RefusalError(f"the model refused: {refusal}", attempts=usage.attempts, usage=usage,
                                last_response=last, endpoint=endpoint) from None
@@ -237,7 +254,18 @@ def _validation_summary(exc: BaseException) -> str:
                  for e in errs[:3]]
         more = f"; and {len(errs) - 3} more" if len(errs) > 3 else ""
         return f"{len(errs)} validation error(s): " + "; ".join(parts)[:400] + more
+    failed = getattr(exc, "failed_attempts", None)  # the last attempt's own error, not instructor's XML dump
+    if failed and getattr(failed[-1], "exception", None) is not None:
+        return _short(failed[-1].exception, 300)
     return _short(exc, 300)
+
+
+def _refusal_in(exc: BaseException) -> str | None:
+    """instructor's TOOLS mode reports a refusal as an AssertionError that quotes it."""
+    import re
+
+    m = re.search(r"Unable to generate a response due to (.+)", str(exc), re.S)
+    return " ".join(m.group(1).split()) if m else None
 
 
 def _refusal(completion: Any) -> str | None:
