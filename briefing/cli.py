@@ -137,7 +137,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         out = args.output or args.from_dir
     else:
         out = args.output or "eval"
-        report = run(args.corpus, out, _settings(args), progress=say, limit=args.limit)
+        report = run(args.corpus, out, _settings(args), progress=say, limit=args.limit, use_cache=not args.no_cache)
     paths = write_report(report, out)
     o = report["overall"]
     say(f"{o['briefed']} of {o['articles']} briefed; report: {', '.join(str(p) for p in paths)}")
@@ -191,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="from_dir", metavar="DIR", help="recompute the report from the briefings saved in "
                                                                   "DIR, without a model")
     p.add_argument("--limit", type=int, help="brief only the first N articles")
+    p.add_argument("--no-cache", action="store_true", help="call the model even for articles briefed before")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     _add_model_flags(p)
     p.set_defaults(func=cmd_eval)

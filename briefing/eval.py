@@ -1,0 +1,529 @@
+"""Measuring briefing quality over a corpus with gold 5W1H annotations (``briefing eval``).
+
+The metrics are pure functions of a :class:`~briefing.schema.Briefing` (and, for coverage, the gold answers), so
+they are tested on constructed briefings and can be recomputed from saved briefings without a model
+(``briefing eval --from DIR``):
+
+- grounding: the share of items whose evidence is verified in the source (dropped quotes count as unverified);
+- quote fidelity: the share of quotes (shown and dropped) found verbatim in the source, and the share whose
+  speaker the source confirms;
+- invented names: people, places and organisations in the briefing that the source does not contain;
+- 5W1H coverage: for each W with gold answers, whether the briefing answers it (:data:`COVERAGE_RULE`);
+- length: words the briefing shows, and whether its HTML fits one page (when Chromium is available);
+- cost: calls, prompt and completion tokens and seconds, from ``briefing.meta.usage``.
+
+The runner serves the configured model once for the corpus, briefs each article, saves each article's record and
+briefing under the report folder, and reports an article whose model call fails as failed and goes on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from .errors import BriefingError, InputError
+from .grounding import NormalizedText, attribution_ok, content_words, locate, name_in, unknown_names
+from .schema import Briefing, Extraction
+
+Progress = Callable[[str], None]
+
+W_KEYS = ("who", "what", "when", "where", "why", "how")
+#: Share of a gold answer's content words the briefing must contain for the answer to count as given.
+MATCH_SHARE = 0.5
+STEM_CHARS = 6
+COVERAGE_RULE = (
+    "A W (who, what, when, where, why, how) with gold answers counts as answered when at least one of its gold "
+    "answers is matched. A gold answer is matched when at least half (rounded up) of its content words occur in "
+    "the briefing's text (headline, dateline, bottom line, key points, actors, positions, timeline, shown quotes, "
+    "issues and outlook; not the open questions). Content words are lower-cased words of two or more characters "
+    "that are not stop words (the grounding module's list); two words match when their stems are equal, a stem "
+    f"being the word without a possessive 's or a plural -s, cut to its first {STEM_CHARS} characters "
+    "('overturned' and 'overturns' both give 'overtu'). For 'when', a gold answer also matches when it "
+    "resolves to the same calendar date as a date in the briefing (dateline or timeline), relative to the "
+    "article's date. A W without gold answers is not scored.")
+
+RULES = {
+    "grounding": "Items whose `supported` flag is true and whose evidence spans are exact slices of the source, "
+                 "over all checked items plus the quotes grounding dropped.",
+    "quotes": "Every quote the model wrote (shown, and dropped by grounding) is looked up with grounding.locate "
+              "(tolerant of quote marks, dashes, whitespace and ellipses); a verbatim quote's speaker is checked "
+              "with grounding.attribution_ok. Both shares are over all quotes.",
+    "names": "Named fields (actor names and affiliations, parties, quote speakers, timeline who/recipient, "
+             "dateline place) not found in the source by grounding.name_in (any distinctive word counts), plus "
+             "capitalised names in the free text that grounding.unknown_names does not find in the source.",
+    "coverage": COVERAGE_RULE,
+    "length": "Words in the text the briefing shows (all fields the model wrote, quotes not dropped); one page: "
+              "the HTML rendering printed to PDF by briefing.pdf (A4), when Chromium is available, else n/a.",
+    "cost": "From briefing.meta.usage: HTTP calls, prompt and completion tokens, model seconds, re-asks included.",
+}
+
+
+# ---------------------------------------------------------------------------------------------------- corpus
+
+@dataclass
+class CorpusEntry:
+    name: str
+    title: str | None
+    text: str
+    date: str | None
+    url: str | None
+    publisher: str | None
+    gold: dict[str, list[str]]
+
+
+def normalize_gold(gold: Any) -> dict[str, list[str]]:
+    """Gold answers per W as a list of non-empty strings (a string, a list of strings, or a list of
+    ``{"text": ...}`` entries; an absent W is an empty list)."""
+    out: dict[str, list[str]] = {}
+    gold = gold if isinstance(gold, dict) else {}
+    for w in W_KEYS:
+        value = gold.get(w)
+        values = value if isinstance(value, list) else [value]
+        answers = []
+        for v in values:
+            if isinstance(v, dict):
+                v = v.get("text")
+            if isinstance(v, str) and v.strip():
+                answers.append(v.strip())
+        out[w] = answers
+    return out
+
+
+def load_corpus(folder: str | Path) -> list[CorpusEntry]:
+    """The articles of a corpus folder: ``*.json`` files with at least ``text`` (and ``title``, ``date``, ``url``,
+    ``publisher``, ``gold``), in name order."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise InputError(f"{folder}: not a folder of corpus articles")
+    files = sorted(root.glob("*.json"))
+    if not files:
+        raise InputError(f"{folder}: no *.json articles in it")
+    entries = []
+    for f in files:
+        try:
+            data = json.loads(f.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as e:
+            raise InputError(f"{f}: not a corpus article ({e})") from None
+        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+            raise InputError(f"{f}: not a corpus article (no 'text')")
+        entries.append(CorpusEntry(name=f.stem, title=data.get("title"), text=data["text"], date=data.get("date"),
+                                   url=data.get("url"), publisher=data.get("publisher"),
+                                   gold=normalize_gold(data.get("gold"))))
+    return entries
+
+
+def to_article(entry: CorpusEntry):
+    from .ingest import from_text
+
+    return from_text(entry.text, name=entry.name, title=entry.title, source=entry.publisher, url=entry.url,
+                     date=entry.date)
+
+
+# ---------------------------------------------------------------------------------------------------- metrics
+
+def ratio(num: int, den: int) -> float | None:
+    return round(num / den, 4) if den else None
+
+
+def grounding_metric(b: Briefing) -> dict[str, Any]:
+    text = b.article.text
+    verified, unverified = 0, []
+    for path, item in b.extraction.items():
+        if item.supported is None:
+            continue
+        exact = all(text[s.start:s.end] == s.text for s in item.evidence)
+        if item.supported and item.evidence and exact:
+            verified += 1
+        else:
+            unverified.append(path)
+    unverified += [f"dropped_quotes[{i}]" for i in range(len(b.grounding.dropped_quotes))]
+    total = verified + len(unverified)
+    return {"verified": verified, "total": total, "share": ratio(verified, total), "unverified": unverified}
+
+
+def quote_metric(b: Briefing) -> dict[str, Any]:
+    from .article import Article
+
+    article = Article(text=b.article.text)
+    norm = NormalizedText(b.article.text)
+    rows = []
+    for shown, quotes in ((True, b.extraction.quotes), (False, b.grounding.dropped_quotes)):
+        for q in quotes:
+            spans = locate(norm, q.text)
+            rows.append({"speaker": q.speaker, "text": q.text, "shown": shown, "verbatim": bool(spans),
+                         "speaker_ok": bool(spans) and attribution_ok(article, spans, q.speaker)})
+    n = len(rows)
+    verbatim = sum(r["verbatim"] for r in rows)
+    speaker = sum(r["speaker_ok"] for r in rows)
+    return {"quotes": n, "shown": sum(r["shown"] for r in rows), "dropped": len(b.grounding.dropped_quotes),
+            "verbatim": verbatim, "speaker_ok": speaker, "verbatim_share": ratio(verbatim, n),
+            "speaker_share": ratio(speaker, n), "rows": rows}
+
+
+def _named_fields(ex: Extraction, dropped: list) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    if ex.dateline.place:
+        out.append(("dateline.place", ex.dateline.place))
+    for i, a in enumerate(ex.actors):
+        out.append((f"actors[{i}].name", a.name))
+        if a.affiliation:
+            out.append((f"actors[{i}].affiliation", a.affiliation))
+    out += [(f"positions[{i}].party", p.party) for i, p in enumerate(ex.positions)]
+    out += [(f"quotes[{i}].speaker", q.speaker) for i, q in enumerate(ex.quotes)]
+    out += [(f"dropped_quotes[{i}].speaker", q.speaker) for i, q in enumerate(dropped)]
+    for i, e in enumerate(ex.timeline):
+        out += [(f"timeline[{i}].{k}", v) for k, v in (("who", e.who), ("recipient", e.recipient)) if v]
+    return out
+
+
+def _free_texts(ex: Extraction) -> list[str]:
+    return ([ex.headline, ex.bottom_line.text] + [p.text for p in ex.key_points] + [p.text for p in ex.issues]
+            + [o.text for o in ex.outlook] + [o.basis for o in ex.outlook] + [e.what for e in ex.timeline]
+            + [a.stance or "" for a in ex.actors] + [a.role or "" for a in ex.actors]
+            + [p.stance for p in ex.positions] + [q.text for q in ex.open_questions])
+
+
+def names_metric(b: Briefing) -> dict[str, Any]:
+    text = b.article.text
+    fields = _named_fields(b.extraction, b.grounding.dropped_quotes)
+    invented: dict[str, str] = {}
+    for path, name in fields:
+        if not name_in(name, text):
+            invented.setdefault(name, path)
+    for name in unknown_names(_free_texts(b.extraction), text):
+        invented.setdefault(name, "free text")
+    return {"checked_fields": len(fields), "count": len(invented),
+            "invented": [{"name": n, "where": w} for n, w in invented.items()]}
+
+
+def stem(word: str) -> str:
+    w = word.lower().strip("'-")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        w = w[:-1]
+    return w[:STEM_CHARS]
+
+
+def stems(text: str) -> set[str]:
+    return {stem(w) for w in content_words(text)}
+
+
+def coverage_texts(b: Briefing) -> list[str]:
+    ex = b.extraction
+    out = [ex.headline, ex.dateline.place or "", ex.dateline.date or "", ex.bottom_line.text]
+    out += [p.text for p in ex.key_points]
+    out += [" ".join(filter(None, (a.name, a.role, a.affiliation, a.stance))) for a in ex.actors]
+    out += [f"{p.party} {p.stance}" for p in ex.positions]
+    out += [" ".join(filter(None, (e.date, e.what, e.who, e.recipient))) for e in ex.timeline]
+    out += [" ".join(filter(None, (q.speaker, q.text, q.context))) for q in ex.quotes]
+    out += [p.text for p in ex.issues] + [o.text for o in ex.outlook]
+    return out
+
+
+def _briefing_dates(b: Briefing) -> set[str]:
+    return {d for d in [b.extraction.dateline.iso] + [e.iso for e in b.extraction.timeline] if d}
+
+
+def match_answer(answer: str, have: set[str]) -> tuple[int, int, bool]:
+    """(content words of ``answer`` found, content words needed, matched) under :data:`COVERAGE_RULE`."""
+    want = stems(answer)
+    if not want:
+        return 0, 0, False
+    needed = max(1, math.ceil(len(want) * MATCH_SHARE))
+    hits = len(want & have)
+    return hits, needed, hits >= needed
+
+
+def coverage_metric(b: Briefing, gold: dict[str, list[str]]) -> dict[str, Any]:
+    from .dates import parse_reference, resolve
+
+    have: set[str] = set()
+    for t in coverage_texts(b):
+        have |= stems(t)
+    dates = _briefing_dates(b)
+    ref = parse_reference(b.article.date)
+    per: dict[str, Any] = {}
+    for w in W_KEYS:
+        answers = gold.get(w) or []
+        if not answers:
+            per[w] = {"gold": [], "answered": None, "matched": None}
+            continue
+        matched = None
+        for a in answers:
+            hits, needed, ok = match_answer(a, have)
+            if not ok and w == "when" and dates:
+                ok = resolve(a, ref) in dates
+            if ok:
+                matched = a
+                break
+        per[w] = {"gold": answers, "answered": matched is not None, "matched": matched}
+    scored = [v for v in per.values() if v["answered"] is not None]
+    answered = sum(1 for v in scored if v["answered"])
+    return {"answered": answered, "with_gold": len(scored), "share": ratio(answered, len(scored)), "per_w": per}
+
+
+def shown_texts(b: Briefing) -> list[str]:
+    ex = b.extraction
+    out = [ex.headline, ex.dateline.place or "", ex.dateline.date or "", ex.bottom_line.text]
+    out += [p.text for p in ex.key_points]
+    out += [" ".join(filter(None, (a.name, a.role, a.affiliation, a.stance))) for a in ex.actors]
+    out += [f"{p.party} {p.stance}" for p in ex.positions]
+    out += [" ".join(filter(None, (e.date, e.what, e.who, e.recipient))) for e in ex.timeline]
+    out += [" ".join(filter(None, (q.speaker, q.text, q.context))) for q in ex.quotes]
+    out += [p.text for p in ex.issues]
+    out += [f"{o.text} {o.basis}" for o in ex.outlook]
+    out += [q.text for q in ex.open_questions]
+    return out
+
+
+def word_count(b: Briefing) -> int:
+    return sum(len(t.split()) for t in shown_texts(b))
+
+
+PageCounter = Callable[[Briefing], "int | None"]
+
+
+def default_page_counter() -> PageCounter | None:
+    """Pages of a briefing's HTML printed to PDF by headless Chromium (``briefing.pdf``), or None when there is no
+    browser here (the report then says n/a)."""
+    from .errors import RenderError
+
+    try:
+        from . import pdf
+    except ImportError:  # pragma: no cover - pdf.py is part of the package; kept optional for slim installs
+        return None
+    try:
+        pdf.find_chromium()
+    except RenderError:
+        return None
+
+    def pages(b: Briefing) -> int | None:
+        from .render import render
+
+        try:
+            return pdf.page_count(pdf.print_pdf(render(b, "html")))
+        except RenderError:
+            return None
+
+    return pages
+
+
+def length_metric(b: Briefing, pages: PageCounter | None = None) -> dict[str, Any]:
+    n = pages(b) if pages is not None else None
+    return {"words": word_count(b), "pages": n, "one_page": None if n is None else n <= 1}
+
+
+def cost_metric(b: Briefing) -> dict[str, Any]:
+    u = b.meta.usage or {}
+    return {"calls": int(u.get("calls", 0)), "attempts": int(u.get("attempts", 0)),
+            "prompt_tokens": int(u.get("prompt_tokens", 0)), "completion_tokens": int(u.get("completion_tokens", 0)),
+            "seconds": float(u.get("seconds", 0.0))}
+
+
+def evaluate(b: Briefing, gold: dict[str, list[str]], *, pages: PageCounter | None = None) -> dict[str, Any]:
+    """Every metric for one briefing."""
+    return {"grounding": grounding_metric(b), "quotes": quote_metric(b), "names": names_metric(b),
+            "coverage": coverage_metric(b, gold), "length": length_metric(b, pages), "cost": cost_metric(b)}
+
+
+def summarize(articles: list[dict[str, Any]]) -> dict[str, Any]:
+    """Overall figures: shares pooled over all items / quotes / Ws of the articles that were briefed."""
+    done = [a["metrics"] for a in articles if a.get("metrics")]
+
+    def total(section: str, key: str) -> int:
+        return sum(m[section][key] for m in done)
+
+    per_w = {}
+    for w in W_KEYS:
+        scored = [m["coverage"]["per_w"][w]["answered"] for m in done
+                  if m["coverage"]["per_w"][w]["answered"] is not None]
+        per_w[w] = {"answered": sum(scored), "with_gold": len(scored), "share": ratio(sum(scored), len(scored))}
+    words = [m["length"]["words"] for m in done]
+    paged = [m["length"]["one_page"] for m in done if m["length"]["one_page"] is not None]
+    cost = {k: total("cost", k) for k in ("calls", "attempts", "prompt_tokens", "completion_tokens")}
+    cost["seconds"] = round(sum(m["cost"]["seconds"] for m in done), 1)
+    return {
+        "articles": len(articles), "briefed": len(done), "failed": len(articles) - len(done),
+        "grounding": {"verified": total("grounding", "verified"), "total": total("grounding", "total"),
+                      "share": ratio(total("grounding", "verified"), total("grounding", "total"))},
+        "quotes": {"quotes": total("quotes", "quotes"), "dropped": total("quotes", "dropped"),
+                   "verbatim": total("quotes", "verbatim"), "speaker_ok": total("quotes", "speaker_ok"),
+                   "verbatim_share": ratio(total("quotes", "verbatim"), total("quotes", "quotes")),
+                   "speaker_share": ratio(total("quotes", "speaker_ok"), total("quotes", "quotes"))},
+        "names": {"invented": total("names", "count"),
+                  "articles_with_invented": sum(1 for m in done if m["names"]["count"])},
+        "coverage": {"answered": total("coverage", "answered"), "with_gold": total("coverage", "with_gold"),
+                     "share": ratio(total("coverage", "answered"), total("coverage", "with_gold")), "per_w": per_w},
+        "length": {"mean_words": round(sum(words) / len(words), 1) if words else None,
+                   "max_words": max(words) if words else None,
+                   "one_page": sum(paged) if paged else None, "paged": len(paged)},
+        "cost": cost,
+    }
+
+
+# ---------------------------------------------------------------------------------------------------- runner
+
+BRIEFINGS = "briefings"
+RECORDS = "articles"
+
+
+def _brief(article, settings, *, base_url: str | None, model: str, provider: str, cache: Any = None) -> Briefing:
+    """One article through the pipeline, against an endpoint already serving; a cached extraction (same article,
+    prompts, schema, model and parameters) is grounded again instead of calling the model."""
+    from .errors import Usage
+    from .grounding import Grounder
+    from .pipeline import LOCAL_CONTEXT, build, check_fits, extract
+
+    check_fits(article, settings, LOCAL_CONTEXT if provider == "local" else None)
+    key = hit = None
+    if cache is not None:
+        from .cache import cache_key
+
+        key = cache_key(article, settings, model=model, base_url=base_url)
+        hit = cache.get(key)
+    if hit is not None:
+        text, stored = hit
+        extraction = Extraction.model_validate_json(text, context={"check": Grounder(article, strict=False)})
+        usage = Usage(**{k: stored[k] for k in ("calls", "attempts", "prompt_tokens", "completion_tokens",
+                                                  "seconds") if k in stored})
+    else:
+        extraction, usage = extract(article, settings, base_url=base_url, model=model)
+    label = model if provider != "local" else (settings.gguf or settings.local_model or _default_local())
+    if cache is not None and hit is None:
+        from .prompts import prompt_hash
+
+        cache.put(key, extraction.model_dump_json(), model=label, prompt_hash=prompt_hash(), usage=usage.as_dict())
+    return build(article, extraction, usage=usage, model=label, provider=provider,
+                 endpoint_url=None if provider == "local" else base_url)
+
+
+def _default_local() -> str:
+    from .local import DEFAULT_MODEL
+
+    return DEFAULT_MODEL
+
+
+def run(corpus: str | Path, out_dir: str | Path, settings, *, progress: Progress = lambda _: None,
+        limit: int | None = None, brief: Callable[..., Briefing] | None = None,
+        use_cache: bool = True) -> dict[str, Any]:
+    """Brief every corpus article with the configured model, save records and briefings under ``out_dir``, and
+    return the report. An article that fails is recorded as failed and the run goes on. With ``use_cache``, the
+    extraction cache (``briefing.cache``) answers articles briefed before with the same prompts and model."""
+    import time
+
+    from .output import write_atomic
+    from .pipeline import endpoint
+
+    entries = load_corpus(corpus)[:limit]
+    out = Path(out_dir)
+    (out / BRIEFINGS).mkdir(parents=True, exist_ok=True)
+    (out / RECORDS).mkdir(parents=True, exist_ok=True)
+    provider = settings.resolved_provider()
+    cache = None
+    if brief is None:
+        brief = _brief
+        if use_cache:
+            from .cache import Cache
+
+            cache = Cache()
+    extra = {"cache": cache} if cache is not None else {}
+    with contextlib.ExitStack() as stack:
+        if cache is not None:
+            stack.enter_context(cache)
+        base_url, model = stack.enter_context(endpoint(settings, progress))
+        for i, entry in enumerate(entries, 1):
+            progress(f"[{i}/{len(entries)}] {entry.name} …")
+            record: dict[str, Any] = {"name": entry.name, "title": entry.title, "url": entry.url,
+                                      "date": entry.date, "gold": entry.gold, "status": "ok", "error": None}
+            started = time.monotonic()
+            try:
+                b = brief(to_article(entry), settings, base_url=base_url, model=model, provider=provider, **extra)
+                write_atomic(out / BRIEFINGS / f"{entry.name}.json", b.model_dump_json(indent=2))
+                progress(f"[{i}/{len(entries)}] {entry.name}: {b.grounding.figure}")
+            except BriefingError as e:
+                record.update(status="failed", error=f"{type(e).__name__}: {e.one_line()}")
+            except Exception as e:  # noqa: BLE001 - one bad article must not end a long run; recorded as a bug
+                record.update(status="failed", error=f"unexpected {type(e).__name__}: {e}")
+            record["seconds"] = round(time.monotonic() - started, 1)
+            if record["status"] == "failed":
+                (out / BRIEFINGS / f"{entry.name}.json").unlink(missing_ok=True)
+                progress(f"[{i}/{len(entries)}] {entry.name}: failed: {record['error']}")
+            write_atomic(out / RECORDS / f"{entry.name}.json", json.dumps(record, indent=2, ensure_ascii=False))
+    return report_from_dir(out, corpus=str(corpus), names=[e.name for e in entries])
+
+
+def report_from_dir(folder: str | Path, *, corpus: str | None = None, names: list[str] | None = None,
+                    pages: PageCounter | None | bool = True) -> dict[str, Any]:
+    """The report computed from the records and briefings saved in ``folder``; no model is called."""
+    root = Path(folder)
+    rec_dir = root / RECORDS
+    files = sorted(rec_dir.glob("*.json")) if rec_dir.is_dir() else []
+    if names is not None:
+        files = [f for f in files if f.stem in set(names)]
+    if not files:
+        raise InputError(f"{folder}: no saved eval records ({RECORDS}/*.json); run `briefing eval CORPUS -o "
+                         f"{folder}` first")
+    counter = default_page_counter() if pages is True else (pages or None)
+    articles = []
+    for f in files:
+        record = json.loads(f.read_text(encoding="utf-8"))
+        record["gold"] = normalize_gold(record.get("gold"))
+        record.update(metrics=None, headline=None, model=None, prompt_hash=None)
+        for key in ("name", "title", "url", "date", "error", "seconds"):
+            record.setdefault(key, f.stem if key == "name" else None)
+        record.setdefault("status", "failed")
+        bfile = root / BRIEFINGS / f"{f.stem}.json"
+        if record.get("status") == "ok":
+            if not bfile.is_file():
+                record.update(status="failed", error=f"{BRIEFINGS}/{bfile.name} is missing")
+            else:
+                b = Briefing.model_validate_json(bfile.read_text(encoding="utf-8"))
+                record["metrics"] = evaluate(b, record["gold"], pages=counter)
+                record["headline"] = b.extraction.headline
+                record["model"] = b.meta.model
+                record["prompt_hash"] = b.meta.prompt_hash
+        articles.append(record)
+    models = sorted({a["model"] for a in articles if a.get("model")})
+    hashes = sorted({a["prompt_hash"] for a in articles if a.get("prompt_hash")})
+    return {"created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "corpus": corpus,
+            "models": models, "prompt_hashes": hashes, "page_check": counter is not None, "rules": RULES,
+            "overall": summarize(articles), "articles": articles}
+
+
+def write_report(report: dict[str, Any], out_dir: str | Path) -> list[Path]:
+    """``report.json`` and ``report.md`` in ``out_dir``."""
+    from .output import write_atomic
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    return [write_atomic(out / "report.json", json.dumps(report, indent=2, ensure_ascii=False) + "\n"),
+            write_atomic(out / "report.md", render_markdown(report))]
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value * 100:.0f}%"
+
+
+def _yes(value: bool | None) -> str:
+    return "n/a" if value is None else ("yes" if value else "no")
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    import jinja2
+
+    from .resources import data_dir
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(data_dir("templates"))),
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True, autoescape=False)
+    env.filters["pct"] = _pct
+    env.filters["yes"] = _yes
+    env.filters["cell"] = lambda s: re.sub(r"\s+", " ", str(s)).replace("|", "\\|")
+    return env.get_template("eval.md.j2").render(r=report, o=report["overall"], W=W_KEYS)

@@ -1,0 +1,315 @@
+"""``briefing eval``: each metric on small constructed briefings (no model), the runner's failure handling and
+the report it writes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from briefing import eval as ev
+from briefing.article import Article
+from briefing.errors import InputError, Usage
+from briefing.grounding import Grounder
+from briefing.pipeline import build
+from briefing.schema import Briefing, Extraction
+
+ART = ("VIENNA, May 3 (Wire) - Iran and the European Union resumed nuclear talks in Vienna on Wednesday. "
+       "Foreign Minister Abbas Araghchi said: \"We are ready to return to full compliance.\" "
+       "EU envoy Enrique Mora told reporters the talks were \"constructive but difficult\". "
+       "The next round is due to begin on Monday, officials said. "
+       "Washington has not joined the talks because of sanctions imposed in 2018.")
+GOLD = {"who": ["the European Union", "Iran"], "what": ["resumed nuclear talks"], "when": ["Wednesday"],
+        "where": ["Vienna"], "why": [], "how": []}
+
+
+def extraction(**changes) -> dict:
+    data = {
+        "headline": "Iran and EU resume nuclear talks in Vienna",
+        "dateline": {"place": "VIENNA", "date": "May 3"},
+        "bottom_line": {"text": "Iran and the EU resumed nuclear talks in Vienna.", "ev": [1]},
+        "key_points": [{"text": "Iran and the EU resumed nuclear talks.", "ev": [1]},
+                       {"text": "Araghchi said Iran is ready to return to full compliance.", "ev": [2]},
+                       {"text": "The next round begins on Monday.", "ev": [4]}],
+        "actors": [{"name": "Abbas Araghchi", "role": "Foreign Minister", "affiliation": "Iran",
+                    "stance": "Ready to return to compliance", "ev": [2]}],
+        "positions": [{"party": "Iran", "stance": "Ready to return to full compliance.", "ev": [2]}],
+        "timeline": [{"date": "Wednesday", "what": "Nuclear talks resumed in Vienna", "who": "Iran",
+                      "type": "CONSULT", "ev": [1]}],
+        "quotes": [{"speaker": "Abbas Araghchi", "text": "We are ready to return to full compliance."}],
+        "issues": [{"text": "Washington has not joined the talks because of sanctions.", "ev": [5]}],
+        "outlook": [{"text": "The next round is due on Monday.", "likelihood": "likely", "confidence": "moderate",
+                     "basis": "Officials said so.", "ev": [4]}],
+        "open_questions": [{"text": "Will Washington join the talks?", "ev": [5]}],
+    }
+    data.update(changes)
+    return data
+
+
+def make(data: dict | None = None, *, text: str = ART, date: str | None = "2021-05-05",
+         usage: Usage | None = None) -> Briefing:
+    """A briefing as the pipeline builds one from a model's answer: grounded, then finalized."""
+    article = Article(text=text, date=date, title="Talks resume")
+    ex = Extraction.model_validate(data or extraction(), context={"check": Grounder(article, strict=False)})
+    return build(article, ex, usage=usage, model="test", provider="openai")
+
+
+# ------------------------------------------------------------------------------------------ grounding
+
+def test_grounding_counts_verified_items_and_dropped_quotes():
+    b = make(extraction(quotes=[{"speaker": "Abbas Araghchi", "text": "We will never return."}],
+                        issues=[{"text": "Sanctions imposed on Washington in 2018.", "ev": [5]},
+                                {"text": "Fishing quotas in the Baltic.", "ev": [3]}]))
+    m = ev.grounding_metric(b)
+    assert "issues[1]" in m["unverified"] and "dropped_quotes[0]" in m["unverified"]
+    assert m["total"] == m["verified"] + len(m["unverified"])
+    assert m["share"] == round(m["verified"] / m["total"], 4) < 1
+
+
+def test_grounding_of_a_clean_briefing_is_complete():
+    m = ev.grounding_metric(make())
+    assert m["unverified"] == [] and m["share"] == 1.0 and m["total"] == 12
+
+
+def test_grounding_rejects_evidence_that_is_not_a_slice_of_the_source():
+    b = make()
+    b.extraction.key_points[0].evidence[0].text = "Iran and the EU signed a deal."
+    m = ev.grounding_metric(b)
+    assert m["unverified"] == ["key_points[0]"]
+
+
+# ------------------------------------------------------------------------------------------ quotes
+
+def test_quote_fidelity_separates_misquotes_from_wrong_speakers():
+    b = make(extraction(quotes=[
+        {"speaker": "Abbas Araghchi", "text": "We are ready to return to full compliance."},   # right
+        {"speaker": "Abbas Araghchi", "text": "constructive but difficult"},                   # Mora said it
+        {"speaker": "Enrique Mora", "text": "We are ready to return to compliance at once."},  # misquote
+    ]))
+    m = ev.quote_metric(b)
+    rows = {r["text"]: r for r in m["rows"]}
+    assert rows["We are ready to return to full compliance."] | {} == {
+        "speaker": "Abbas Araghchi", "text": "We are ready to return to full compliance.", "shown": True,
+        "verbatim": True, "speaker_ok": True}
+    assert rows["constructive but difficult"]["verbatim"] and not rows["constructive but difficult"]["speaker_ok"]
+    assert not rows["We are ready to return to compliance at once."]["verbatim"]
+    assert (m["quotes"], m["shown"], m["dropped"], m["verbatim"], m["speaker_ok"]) == (3, 1, 2, 2, 1)
+    assert (m["verbatim_share"], m["speaker_share"]) == (0.6667, 0.3333)
+
+
+def test_no_quotes_gives_no_share():
+    m = ev.quote_metric(make(extraction(quotes=[])))
+    assert m["quotes"] == 0 and m["verbatim_share"] is None and m["speaker_share"] is None
+
+
+# ------------------------------------------------------------------------------------------ names
+
+def test_invented_names_in_fields_and_free_text():
+    data = extraction(actors=[{"name": "Abbas Araghchi", "role": None, "affiliation": "Iran", "stance": None,
+                               "ev": [2]},
+                              {"name": "Boris Johnson", "role": None, "affiliation": "Britain", "stance": None,
+                               "ev": [3]}],
+                      bottom_line={"text": "Iran and the EU resumed talks, watched by Moscow.", "ev": [1]})
+    m = ev.names_metric(make(data))
+    assert m["invented"] == [{"name": "Boris Johnson", "where": "actors[1].name"},
+                             {"name": "Britain", "where": "actors[1].affiliation"},
+                             {"name": "Moscow", "where": "free text"}]
+    assert m["count"] == 3
+
+
+def test_aliases_and_source_names_are_not_invented():
+    data = extraction(actors=[{"name": "Foreign Minister Araghchi", "role": None, "affiliation": "Iran",
+                               "stance": None, "ev": [2]}],
+                      positions=[{"party": "European Union", "stance": "Talks were constructive.", "ev": [3]}])
+    assert ev.names_metric(make(data))["count"] == 0
+
+
+# ------------------------------------------------------------------------------------------ 5W1H coverage
+
+def test_coverage_answers_each_w_with_gold_and_skips_the_rest():
+    m = ev.coverage_metric(make(), GOLD)
+    assert {w: v["answered"] for w, v in m["per_w"].items()} == {
+        "who": True, "what": True, "when": True, "where": True, "why": None, "how": None}
+    assert (m["answered"], m["with_gold"], m["share"]) == (4, 4, 1.0)
+
+
+def test_coverage_reports_a_missing_w():
+    gold = dict(GOLD, why=["because of sanctions imposed in 2018"], how=["by videolink from Geneva"])
+    m = ev.coverage_metric(make(extraction(issues=[{"text": "Talks in Vienna.", "ev": [1]}])), gold)
+    assert m["per_w"]["why"] == {"gold": ["because of sanctions imposed in 2018"], "answered": False,
+                                 "matched": None}
+    assert m["per_w"]["how"]["answered"] is False
+    assert (m["answered"], m["with_gold"]) == (4, 6)
+
+
+def test_coverage_rule_half_the_content_words_with_stems():
+    have = ev.stems("The tram overturned near Sandilands; trains stopped.")
+    # sandilands, commuter, train, stop, croydon: 3 of 5 needed; sandilands, train(s), stop(ped → 'stoppe')
+    assert ev.match_answer("Sandilands commuter train stop in Croydon", have) == (2, 3, False)
+    assert ev.match_answer("tram overturns", have) == (2, 1, True)
+    assert ev.match_answer("the", have) == (0, 0, False)
+    assert ev.stem("Rescuers") == ev.stem("rescue") and ev.stem("Trump's") == "trump"
+
+
+def test_when_matches_a_resolved_date():
+    # Gold says "May 5"; the briefing only says "Wednesday", which resolves to 2021-05-05 from the article date.
+    gold = dict(GOLD, when=["May 5, 2021"])
+    data = extraction(dateline={"place": "VIENNA", "date": None})
+    assert ev.coverage_metric(make(data), gold)["per_w"]["when"]["answered"] is True
+    assert ev.coverage_metric(make(data, date=None), gold)["per_w"]["when"]["answered"] is False
+
+
+def test_open_questions_do_not_count_as_answers():
+    gold = dict(GOLD, why=["pipeline sabotage"])
+    data = extraction(open_questions=[{"text": "Was pipeline sabotage behind it?", "ev": [5]}])
+    assert ev.coverage_metric(make(data), gold)["per_w"]["why"]["answered"] is False
+
+
+# ------------------------------------------------------------------------------------------ length and cost
+
+def test_length_counts_shown_words_and_uses_the_page_counter():
+    b = make()
+    words = ev.word_count(b)
+    assert words == sum(len(t.split()) for t in ev.shown_texts(b)) and 60 < words < 150
+    assert ev.length_metric(b) == {"words": words, "pages": None, "one_page": None}
+    assert ev.length_metric(b, lambda _: 2)["one_page"] is False
+    assert ev.length_metric(b, lambda _: 1)["one_page"] is True
+    shorter = make(extraction(quotes=[]))
+    assert ev.word_count(shorter) < words
+
+
+def test_cost_comes_from_usage():
+    b = make(usage=Usage(calls=2, attempts=2, prompt_tokens=1800, completion_tokens=600, seconds=95.25))
+    assert ev.cost_metric(b) == {"calls": 2, "attempts": 2, "prompt_tokens": 1800, "completion_tokens": 600,
+                                 "seconds": 95.25}
+
+
+# ------------------------------------------------------------------------------------------ corpus and summary
+
+def test_gold_normalisation():
+    assert ev.normalize_gold({"who": "Lady Gaga", "what": ["a", " ", None], "when": [{"text": "today"}, {}]}) == {
+        "who": ["Lady Gaga"], "what": ["a"], "when": ["today"], "where": [], "why": [], "how": []}
+    assert ev.normalize_gold(None) == {w: [] for w in ev.W_KEYS}
+
+
+def test_load_corpus_refuses_bad_folders(tmp_path):
+    with pytest.raises(InputError, match="not a folder"):
+        ev.load_corpus(tmp_path / "nope")
+    with pytest.raises(InputError, match="no \\*.json"):
+        ev.load_corpus(tmp_path)
+    (tmp_path / "a.json").write_text('{"title": "x"}')
+    with pytest.raises(InputError, match="no 'text'"):
+        ev.load_corpus(tmp_path)
+
+
+def test_summary_pools_figures_and_counts_failures():
+    good = make(usage=Usage(calls=1, attempts=1, prompt_tokens=1000, completion_tokens=400, seconds=60))
+    bad = make(extraction(quotes=[{"speaker": "Enrique Mora", "text": "We are ready."}]),
+               usage=Usage(calls=2, attempts=2, prompt_tokens=2000, completion_tokens=800, seconds=120))
+    gold = dict(GOLD, how=["by videolink"])
+    articles = [{"name": "a", "metrics": ev.evaluate(good, gold)}, {"name": "b", "metrics": ev.evaluate(bad, gold)},
+                {"name": "c", "status": "failed", "metrics": None}]
+    o = ev.summarize(articles)
+    assert (o["articles"], o["briefed"], o["failed"]) == (3, 2, 1)
+    assert o["quotes"]["quotes"] == 2 and o["quotes"]["speaker_ok"] == 1 and o["quotes"]["dropped"] == 1
+    assert o["grounding"]["total"] == 24 and o["grounding"]["verified"] == 23
+    assert o["coverage"]["per_w"]["how"] == {"answered": 0, "with_gold": 2, "share": 0.0}
+    assert (o["coverage"]["answered"], o["coverage"]["with_gold"]) == (8, 10)
+    assert o["cost"] == {"calls": 3, "attempts": 3, "prompt_tokens": 3000, "completion_tokens": 1200,
+                         "seconds": 180.0}
+    assert o["length"]["one_page"] is None
+
+
+# ------------------------------------------------------------------------------------------ runner and report
+
+LONG = ART + " " + ("Diplomats expect the technical working groups to meet again before the next round, "
+                    "according to a schedule circulated to delegations.")
+
+
+def _corpus(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in (("01-vienna", LONG), ("02-other", LONG.replace("Vienna", "Geneva"))):
+        (corpus / f"{name}.json").write_text(json.dumps({
+            "title": "Talks resume", "text": text, "date": "2021-05-05", "url": "https://example.org/a",
+            "publisher": "wire", "gold": GOLD}), encoding="utf-8")
+    return corpus
+
+
+def test_run_answers_from_the_cache_reports_a_failed_article_and_goes_on(tmp_path):
+    from briefing.cache import Cache, cache_key
+    from briefing.config import Settings
+
+    corpus = _corpus(tmp_path)
+    # Nothing listens on this port, and tests have no network: any model call fails.
+    settings = Settings(provider="llamacpp", base_url="http://127.0.0.1:9/v1", model="local", max_retries=0,
+                        http_retries=0, timeout=5)
+    first = ev.load_corpus(corpus)[0]
+    article = ev.to_article(first)
+    ex = Extraction.model_validate(extraction(), context={"check": Grounder(article, strict=False)})
+    with Cache() as cache:
+        cache.put(cache_key(article, settings, model="local", base_url=settings.base_url), ex.model_dump_json(),
+                  usage=Usage(calls=1, attempts=1, prompt_tokens=900, completion_tokens=350, seconds=80).as_dict())
+    out = tmp_path / "eval"
+    messages = []
+    report = ev.run(corpus, out, settings, progress=messages.append)
+
+    a, b = report["articles"]
+    assert a["status"] == "ok" and a["metrics"]["grounding"]["share"] == 1.0
+    assert a["metrics"]["cost"]["prompt_tokens"] == 900  # what the cached answer cost when it was made
+    assert b["status"] == "failed" and b["metrics"] is None and b["error"].startswith("ModelError: "), b["error"]
+    assert not (out / "briefings" / "02-other.json").exists()
+    assert Briefing.model_validate_json((out / "briefings" / "01-vienna.json").read_text()).article.url
+    assert report["overall"]["briefed"] == 1 and report["overall"]["failed"] == 1
+    assert any("failed" in m for m in messages)
+
+    # The report is recomputed from the saved records and briefings alone.
+    again = ev.report_from_dir(out, pages=False)
+    assert again["overall"] == dict(report["overall"], length=again["overall"]["length"])
+    assert again["articles"][0]["metrics"]["coverage"] == a["metrics"]["coverage"]
+
+
+def test_report_files_show_figures_rules_and_failures(tmp_path):
+    out = tmp_path / "eval"
+    (out / "briefings").mkdir(parents=True)
+    (out / "articles").mkdir()
+    bad_names = extraction(actors=[{"name": "Boris Johnson", "role": None, "affiliation": None, "stance": None,
+                                    "ev": [3]}])
+    (out / "briefings" / "a.json").write_text(make(bad_names).model_dump_json())
+    for name, status in (("a", "ok"), ("b", "failed")):
+        (out / "articles" / f"{name}.json").write_text(json.dumps({
+            "name": name, "title": "Talks", "url": None, "gold": dict(GOLD, how=["by videolink"]), "status": status,
+            "error": None if status == "ok" else "ModelError: the model stopped at max_tokens", "seconds": 3.0}))
+    report = ev.report_from_dir(out, pages=lambda _: 1)
+    paths = ev.write_report(report, out)
+    assert [p.name for p in paths] == ["report.json", "report.md"]
+    md = (out / "report.md").read_text()
+    assert "| Invented names | 1 (in 1 of 1 briefings) |" in md
+    assert "Boris Johnson (actors[0].name)" in md
+    assert "| 5W1H coverage | 80% (4 of 5 Ws with gold) |" in md
+    assert "**how**: no — gold: by videolink" in md
+    assert "| Fits one page (HTML → PDF) | 1 of 1 |" in md
+    assert "**Failed:** ModelError: the model stopped at max_tokens" in md
+    assert ev.COVERAGE_RULE in md
+    data = json.loads((out / "report.json").read_text())
+    assert data["overall"]["names"]["invented"] == 1 and data["articles"][1]["status"] == "failed"
+
+
+def test_report_from_an_empty_folder_says_what_to_do(tmp_path):
+    with pytest.raises(InputError, match="briefing eval CORPUS"):
+        ev.report_from_dir(tmp_path)
+
+
+def test_cli_eval_from_saved_briefings_and_usage_errors(tmp_path, capsys):
+    from briefing.cli import main
+
+    out = tmp_path / "eval"
+    (out / "briefings").mkdir(parents=True)
+    (out / "articles").mkdir()
+    (out / "briefings" / "a.json").write_text(make().model_dump_json())
+    (out / "articles" / "a.json").write_text(json.dumps({"name": "a", "gold": GOLD, "status": "ok"}))
+    assert main(["eval", "--from", str(out), "-q"]) == 0
+    assert "| 5W1H coverage | 100% (4 of 4 Ws with gold) |" in (out / "report.md").read_text()
+    assert main(["eval"]) == 2
+    assert main(["eval", str(tmp_path), "--from", str(out)]) == 2
+    assert "give a corpus folder" in capsys.readouterr().err
