@@ -305,10 +305,11 @@ def default_page_counter() -> PageCounter | None:
         return None
 
     def pages(b: Briefing) -> int | None:
-        from .render import render
+        from .render import FORMATS, render
 
         try:
-            return pdf.page_count(pdf.print_pdf(render(b, "html")))
+            data = render(b, "pdf") if "pdf" in FORMATS else pdf.print_pdf(render(b, "html"))
+            return pdf.page_count(data)
         except RenderError:
             return None
 
@@ -374,9 +375,11 @@ BRIEFINGS = "briefings"
 RECORDS = "articles"
 
 
-def _brief(article, settings, *, base_url: str | None, model: str, provider: str, cache: Any = None) -> Briefing:
-    """One article through the pipeline, against an endpoint already serving; a cached extraction (same article,
-    prompts, schema, model and parameters) is grounded again instead of calling the model."""
+def _brief(article, settings, *, serve: Callable[[], tuple[str | None, str]], provider: str,
+           cache: Any = None) -> Briefing:
+    """One article through the pipeline. A cached extraction (same article, prompts, schema, model and parameters;
+    the key ``briefing.cache`` and the batch runner use) is grounded again instead of calling the model, and keeps
+    the usage it cost when it was made; ``serve()`` starts the endpoint on the first miss."""
     from .errors import Usage
     from .grounding import Grounder
     from .pipeline import LOCAL_CONTEXT, build, check_fits, extract
@@ -386,22 +389,34 @@ def _brief(article, settings, *, base_url: str | None, model: str, provider: str
     if cache is not None:
         from .cache import cache_key
 
-        key = cache_key(article, settings, model=model, base_url=base_url)
+        key = cache_key(article, settings)
         hit = cache.get(key)
+    base_url = settings.base_url
+    model = settings.model
     if hit is not None:
         text, stored = hit
         extraction = Extraction.model_validate_json(text, context={"check": Grounder(article, strict=False)})
         usage = Usage(**{k: stored[k] for k in ("calls", "attempts", "prompt_tokens", "completion_tokens",
                                                   "seconds") if k in stored})
     else:
+        base_url, model = serve()
         extraction, usage = extract(article, settings, base_url=base_url, model=model)
-    label = model if provider != "local" else (settings.gguf or settings.local_model or _default_local())
+    if provider == "local":
+        label = settings.gguf or settings.local_model or _default_local()
+    else:
+        from .llm import BACKENDS
+
+        label = model or BACKENDS[provider].default_model
+        base_url = base_url or BACKENDS[provider].default_base_url
     if cache is not None and hit is None:
         from .prompts import prompt_hash
 
         cache.put(key, extraction.model_dump_json(), model=label, prompt_hash=prompt_hash(), usage=usage.as_dict())
-    return build(article, extraction, usage=usage, model=label, provider=provider,
-                 endpoint_url=None if provider == "local" else base_url)
+    b = build(article, extraction, usage=usage, model=label, provider=provider,
+              endpoint_url=None if provider == "local" else base_url)
+    if hit is not None:
+        b.meta.cached = True  # Meta allows extra fields; the batch runner marks cache hits the same way
+    return b
 
 
 def _default_local() -> str:
@@ -437,14 +452,20 @@ def run(corpus: str | Path, out_dir: str | Path, settings, *, progress: Progress
     with contextlib.ExitStack() as stack:
         if cache is not None:
             stack.enter_context(cache)
-        base_url, model = stack.enter_context(endpoint(settings, progress))
+        served: list[tuple[str | None, str]] = []
+
+        def serve() -> tuple[str | None, str]:
+            if not served:
+                served.append(stack.enter_context(endpoint(settings, progress)))
+            return served[0]
+
         for i, entry in enumerate(entries, 1):
             progress(f"[{i}/{len(entries)}] {entry.name} …")
             record: dict[str, Any] = {"name": entry.name, "title": entry.title, "url": entry.url,
                                       "date": entry.date, "gold": entry.gold, "status": "ok", "error": None}
             started = time.monotonic()
             try:
-                b = brief(to_article(entry), settings, base_url=base_url, model=model, provider=provider, **extra)
+                b = brief(to_article(entry), settings, serve=serve, provider=provider, **extra)
                 write_atomic(out / BRIEFINGS / f"{entry.name}.json", b.model_dump_json(indent=2))
                 progress(f"[{i}/{len(entries)}] {entry.name}: {b.grounding.figure}")
             except BriefingError as e:
@@ -475,7 +496,7 @@ def report_from_dir(folder: str | Path, *, corpus: str | None = None, names: lis
     for f in files:
         record = json.loads(f.read_text(encoding="utf-8"))
         record["gold"] = normalize_gold(record.get("gold"))
-        record.update(metrics=None, headline=None, model=None, prompt_hash=None)
+        record.update(metrics=None, headline=None, model=None, prompt_hash=None, cached=False)
         for key in ("name", "title", "url", "date", "error", "seconds"):
             record.setdefault(key, f.stem if key == "name" else None)
         record.setdefault("status", "failed")
@@ -489,6 +510,7 @@ def report_from_dir(folder: str | Path, *, corpus: str | None = None, names: lis
                 record["headline"] = b.extraction.headline
                 record["model"] = b.meta.model
                 record["prompt_hash"] = b.meta.prompt_hash
+                record["cached"] = bool((b.meta.model_extra or {}).get("cached"))
         articles.append(record)
     models = sorted({a["model"] for a in articles if a.get("model")})
     hashes = sorted({a["prompt_hash"] for a in articles if a.get("prompt_hash")})

@@ -257,6 +257,7 @@ def test_run_answers_from_the_cache_reports_a_failed_article_and_goes_on(tmp_pat
     a, b = report["articles"]
     assert a["status"] == "ok" and a["metrics"]["grounding"]["share"] == 1.0
     assert a["metrics"]["cost"]["prompt_tokens"] == 900  # what the cached answer cost when it was made
+    assert a["cached"] is True and b["cached"] is False
     assert b["status"] == "failed" and b["metrics"] is None and b["error"].startswith("ModelError: "), b["error"]
     assert not (out / "briefings" / "02-other.json").exists()
     assert Briefing.model_validate_json((out / "briefings" / "01-vienna.json").read_text()).article.url
@@ -313,3 +314,17 @@ def test_cli_eval_from_saved_briefings_and_usage_errors(tmp_path, capsys):
     assert main(["eval"]) == 2
     assert main(["eval", str(tmp_path), "--from", str(out)]) == 2
     assert "give a corpus folder" in capsys.readouterr().err
+
+
+@pytest.mark.browser
+def test_default_page_counter_prints_a_short_briefing_on_one_page():
+    from briefing.errors import RenderError
+    from briefing.pdf import find_chromium
+
+    try:
+        find_chromium()
+    except RenderError:
+        assert ev.default_page_counter() is None
+        pytest.skip("no Chromium here: the report says n/a")
+    pages = ev.default_page_counter()
+    assert pages is not None and pages(make()) == 1
