@@ -119,9 +119,11 @@ def _check_size(size: int, name: str) -> None:
         raise InputError(f"{name}: larger than {MAX_BYTES // (1024 * 1024)} MB; that is not one news article")
 
 
-def fetch(url: str, *, timeout: float = FETCH_TIMEOUT) -> tuple[bytes, str, str | None]:
+def fetch(url: str, *, timeout: float | None = None) -> tuple[bytes, str, str | None]:
     """GET a URL: ``(body, final URL after redirects, Content-Type)``. Faults become :class:`InputError`."""
     import httpx2
+
+    timeout = FETCH_TIMEOUT if timeout is None else timeout
 
     from . import __version__
 
@@ -273,6 +275,9 @@ def html_to_article(html: str, *, name: str, url: str | None = None) -> Article:
         if not html.strip():
             raise InputError(f"{name}: the article is empty")
         raise InputError(f"{name}: no article text found in this HTML page")
+    if len(text.split()) < MIN_WORDS:
+        raise InputError(f"{name}: no article text found in this HTML page (only {len(text.split())} word(s) "
+                         f"outside navigation, scripts and comments; an article needs at least {MIN_WORDS})")
     # One blank line between paragraphs, as in plain-text articles.
     text = "\n\n".join(p.strip() for p in text.split("\n") if p.strip())
     page_url = url or (doc.url if doc.url and is_url(doc.url) else None)
