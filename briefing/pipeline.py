@@ -29,21 +29,23 @@ def _noop(_: str) -> None:
 
 
 @contextlib.contextmanager
-def endpoint(settings: Settings, progress: Progress = _noop) -> Iterator[tuple[str | None, str]]:
-    """Yield ``(base_url, model_name)``: the configured endpoint, or a local model served for the block."""
+def endpoint(settings: Settings, progress: Progress = _noop) -> Iterator[tuple[str | None, str, str]]:
+    """Yield ``(base_url, model, label)``: the configured endpoint, or a local model served for the block.
+
+    ``model`` is the name sent in requests; ``label`` is what the briefing records (the local model's name)."""
     provider = settings.resolved_provider()
     backend = BACKENDS[provider]
     if provider != "local":
         model = settings.model or backend.default_model
         if not model:
             raise InputError(f"name a model for provider {provider} with --model or BRIEFING_MODEL")
-        yield settings.base_url or backend.default_base_url, model
+        yield settings.base_url or backend.default_base_url, model, model
         return
     from . import local
 
     resolved = local.resolve(settings, progress=progress)
     with local.serve(resolved, n_ctx=LOCAL_CONTEXT, progress=progress) as base_url:
-        yield base_url, "local"
+        yield base_url, "local", resolved.name
 
 
 def check_fits(article: Article, settings: Settings, context_tokens: int | None) -> None:
@@ -118,13 +120,12 @@ def generate(article: Article | str, settings: Settings | None = None, *, strict
         article = from_text(article)
     provider = settings.resolved_provider()
     check_fits(article, settings, LOCAL_CONTEXT if provider == "local" else None)
-    with endpoint(settings, progress) as (base_url, model):
-        progress(f"briefing {article.words} words with {model} …")
+    with endpoint(settings, progress) as (base_url, model, label):
+        progress(f"briefing {article.words} words with {label} …")
         extraction, usage = extract(article, settings, base_url=base_url, model=model, client=client,
                                     on_call=on_call)
-    briefing = build(article, extraction, usage=usage, model=model if provider != "local" else
-                     (settings.gguf or settings.local_model or "qwen2.5-coder-1.5b"),
-                     provider=provider, endpoint_url=None if provider == "local" else base_url)
+    briefing = build(article, extraction, usage=usage, model=label, provider=provider,
+                     endpoint_url=None if provider == "local" else base_url)
     if strict and (briefing.grounding.unsupported or briefing.grounding.dropped_quotes):
         g = briefing.grounding
         raise UngroundedError(f"--strict: {g.figure}; unsupported: {', '.join(g.unsupported) or 'none'}; "
