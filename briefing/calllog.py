@@ -1,0 +1,150 @@
+"""The call log: every model call (each attempt, re-asks included) in SQLite under the user data dir
+(``platformdirs.user_data_dir("briefing")``, or ``BRIEFING_DATA_DIR``).
+
+A row holds the time, provider, model, endpoint, prompt hash, attempt number, outcome, tokens, latency, and the
+request and response bodies with secrets scrubbed (:func:`scrub`). ``briefing logs`` shows them; ``--no-log``
+turns recording off.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any, Iterable
+from urllib.parse import urlsplit, urlunsplit, parse_qsl, urlencode
+
+from .errors import ConfigError
+
+DB_NAME = "calls.sqlite3"
+REDACTED = "[REDACTED]"
+
+#: Keys whose values are secrets wherever they appear in a request, a response or headers.
+_SECRET_KEYS = {"authorization", "api_key", "api-key", "apikey", "x-api-key", "openai-organization",
+                "openai-project", "cookie", "set-cookie", "password", "secret", "token", "access_token",
+                "proxy-authorization"}
+#: Secrets that can hide inside free text: bearer tokens and API-key shaped strings.
+_SECRET_TEXT = re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]{8,}|\b(?:sk|rk|pk)-[A-Za-z0-9_-]{12,}"
+                          r"|\bhf_[A-Za-z0-9]{12,}|\bgsk_[A-Za-z0-9]{12,}")
+_URL_USER = re.compile(r"(?<=://)[^/\s@]+@")
+_SECRET_QUERY = {"key", "api_key", "apikey", "api-key", "token", "access_token", "sig", "signature"}
+
+
+def data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(os.environ.get("BRIEFING_DATA_DIR") or user_data_dir("briefing"))
+
+
+def scrub_url(url: str | None) -> str | None:
+    """An endpoint without user:password and without key-like query parameters."""
+    if not url:
+        return url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return _SECRET_TEXT.sub(REDACTED, url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = REDACTED + "@" + netloc.rsplit("@", 1)[1]
+    query = urlencode([(k, REDACTED if k.lower() in _SECRET_QUERY else v)
+                       for k, v in parse_qsl(parts.query, keep_blank_values=True)])
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def scrub(value: Any, secrets: Iterable[str] = ()) -> Any:
+    """A copy of ``value`` with secrets replaced by ``[REDACTED]``: values under secret-named keys, bearer tokens and
+    key-shaped strings anywhere in text, and each of ``secrets`` (e.g. the configured API key) wherever it occurs."""
+    known = [s for s in secrets if s and len(s) >= 4]
+
+    def text(s: str) -> str:
+        for secret in known:
+            s = s.replace(secret, REDACTED)
+        return _URL_USER.sub(REDACTED + "@", _SECRET_TEXT.sub(REDACTED, s))
+
+    def walk(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: (REDACTED if str(k).lower() in _SECRET_KEYS and v[k] else walk(v[k])) for k in v}
+        if isinstance(v, (list, tuple)):
+            return [walk(x) for x in v]
+        if isinstance(v, str):
+            return text(v)
+        return v
+
+    return walk(value)
+
+
+class CallLog:
+    """Append-only, thread-safe SQLite log of model calls."""
+
+    COLUMNS = ("id", "time", "run", "item", "provider", "model", "endpoint", "prompt_hash", "attempt", "outcome",
+               "error", "prompt_tokens", "completion_tokens", "latency", "request", "response")
+
+    def __init__(self, path: str | Path | None = None, *, secrets: Iterable[str] = ()):
+        self.path = Path(path) if path else data_dir() / DB_NAME
+        self.secrets = [s for s in secrets if s]
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS calls (id INTEGER PRIMARY KEY AUTOINCREMENT, time REAL NOT NULL, "
+                "run TEXT, item TEXT, provider TEXT, model TEXT, endpoint TEXT, prompt_hash TEXT, attempt INTEGER, "
+                "outcome TEXT, error TEXT, prompt_tokens INTEGER, completion_tokens INTEGER, latency REAL, "
+                "request TEXT, response TEXT)")
+            self._db.commit()
+        except (OSError, sqlite3.Error) as e:
+            raise ConfigError(f"cannot open the call log {self.path}: {e} (set BRIEFING_DATA_DIR or use "
+                              f"--no-log)") from None
+        self._lock = threading.Lock()
+
+    def record(self, rec: Any, *, provider: str | None = None, model: str | None = None,
+               endpoint: str | None = None, prompt_hash: str | None = None, run: str | None = None,
+               item: str | None = None) -> None:
+        """Store one :class:`~briefing.llm.CallRecord`, scrubbed."""
+        request = dict(rec.request or {})
+        request.update(request.pop("extra_body", None) or {})  # as sent: the openai client merges extra_body
+        request = scrub(request, self.secrets)
+        response = scrub(rec.response, self.secrets)
+        error = scrub(rec.error, self.secrets) if rec.error else None
+        row = (rec.started, run, item, provider, model or (rec.request or {}).get("model"), scrub_url(endpoint),
+               prompt_hash, rec.attempt, rec.outcome, error, rec.prompt_tokens, rec.completion_tokens,
+               round(rec.seconds, 4), json.dumps(request, ensure_ascii=False),
+               json.dumps(response, ensure_ascii=False) if response is not None else None)
+        with self._lock:
+            self._db.execute(f"INSERT INTO calls ({', '.join(self.COLUMNS[1:])}) VALUES "
+                             f"({', '.join('?' * (len(self.COLUMNS) - 1))})", row)
+            self._db.commit()
+
+    def recent(self, n: int | None = 20, *, bodies: bool = True) -> list[dict[str, Any]]:
+        """The last ``n`` calls (all when ``n`` is None), oldest first."""
+        cols = self.COLUMNS if bodies else self.COLUMNS[:-2]
+        sql = f"SELECT {', '.join(cols)} FROM calls ORDER BY id DESC"
+        with self._lock:
+            rows = self._db.execute(sql + (" LIMIT ?" if n is not None else ""),
+                                    (n,) if n is not None else ()).fetchall()
+        out = []
+        for row in reversed(rows):
+            d = dict(zip(cols, row))
+            for k in ("request", "response"):
+                if d.get(k):
+                    d[k] = json.loads(d[k])
+            out.append(d)
+        return out
+
+    def count(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM calls").fetchone()[0]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> "CallLog":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
