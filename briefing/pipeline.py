@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterator
 
@@ -29,23 +30,30 @@ def _noop(_: str) -> None:
 
 
 @contextlib.contextmanager
-def endpoint(settings: Settings, progress: Progress = _noop) -> Iterator[tuple[str | None, str, str]]:
-    """Yield ``(base_url, model, label)``: the configured endpoint, or a local model served for the block.
-
-    ``model`` is the name sent in requests; ``label`` is what the briefing records (the local model's name)."""
+def endpoint(settings: Settings, progress: Progress = _noop) -> Iterator[tuple[str | None, str]]:
+    """Yield ``(base_url, model)``: the configured endpoint, or a local model served for the block."""
     provider = settings.resolved_provider()
     backend = BACKENDS[provider]
     if provider != "local":
         model = settings.model or backend.default_model
         if not model:
             raise InputError(f"name a model for provider {provider} with --model or BRIEFING_MODEL")
-        yield settings.base_url or backend.default_base_url, model, model
+        yield settings.base_url or backend.default_base_url, model
         return
     from . import local
 
     resolved = local.resolve(settings, progress=progress)
     with local.serve(resolved, n_ctx=LOCAL_CONTEXT, progress=progress) as base_url:
-        yield base_url, "local", resolved.name
+        yield base_url, "local"
+
+
+def model_label(settings: Settings) -> str:
+    """The model a briefing records: the endpoint's model name, or the local model's name or file."""
+    if settings.resolved_provider() != "local":
+        return settings.model or BACKENDS[settings.resolved_provider()].default_model or "unknown"
+    from . import local
+
+    return Path(settings.gguf).stem if settings.gguf else local.pick(settings).name
 
 
 def check_fits(article: Article, settings: Settings, context_tokens: int | None) -> None:
@@ -120,7 +128,8 @@ def generate(article: Article | str, settings: Settings | None = None, *, strict
         article = from_text(article)
     provider = settings.resolved_provider()
     check_fits(article, settings, LOCAL_CONTEXT if provider == "local" else None)
-    with endpoint(settings, progress) as (base_url, model, label):
+    label = model_label(settings)
+    with endpoint(settings, progress) as (base_url, model):
         progress(f"briefing {article.words} words with {label} …")
         extraction, usage = extract(article, settings, base_url=base_url, model=model, client=client,
                                     on_call=on_call)
