@@ -14,27 +14,28 @@ from typing import Callable
 
 from .errors import BriefingError, InputError
 
-def _as_json(briefing, template_dir):
+def _as_json(briefing, template_dir, **_layout):
     return briefing.model_dump_json(indent=2)
 
 
-def _as_plover(briefing, template_dir):
+def _as_plover(briefing, template_dir, **_layout):
     from .plover import to_jsonl
 
     return to_jsonl(briefing)
 
 
 def _as_template(fmt: str):
-    def rendered(briefing, template_dir):
+    def rendered(briefing, template_dir, **layout):
         from .render import render
 
-        return render(briefing, fmt, template_dir=template_dir)
+        return render(briefing, fmt, template_dir=template_dir, **layout)
 
     return rendered
 
 
 #: output format → how to write it.
-OUTPUTS = {"md": _as_template("md"), "html": _as_template("html"), "json": _as_json, "plover": _as_plover}
+OUTPUTS = {"md": _as_template("md"), "html": _as_template("html"), "pdf": _as_template("pdf"), "json": _as_json,
+           "plover": _as_plover}
 OUTPUT_FORMATS = tuple(OUTPUTS)
 
 
@@ -56,8 +57,20 @@ def _settings(args: argparse.Namespace):
                              max_tokens=args.max_tokens, language=args.language, quiet=args.quiet)
 
 
-def _formatted(briefing, fmt: str, template_dir: str | None) -> str:
-    return OUTPUTS[fmt](briefing, template_dir)
+def _formatted(briefing, fmt: str, template_dir: str | None, **layout) -> str | bytes:
+    return OUTPUTS[fmt](briefing, template_dir, **layout)
+
+
+def _layout(args: argparse.Namespace) -> dict:
+    """``--paper`` and ``--max-pages``, checked before any work: PDF needs Chromium, found now, not after a model
+    run."""
+    if args.max_pages is not None and (args.format != "pdf" or args.max_pages < 1):
+        raise InputError("--max-pages needs -f pdf and a number of pages of at least 1")
+    if args.format == "pdf":
+        from .pdf import find_chromium
+
+        find_chromium()
+    return {"paper": args.paper, "max_pages": args.max_pages}
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -67,11 +80,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     if args.format not in OUTPUT_FORMATS:
         raise InputError(f"unknown format {args.format!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
+    layout = _layout(args)
     say = _progress(args.quiet)
     settings = _settings(args)
     article = load(args.input, date=args.date)
     briefing = generate(article, settings, strict=args.strict, progress=say)
-    emit(_formatted(briefing, args.format, args.template_dir), args.output)
+    emit(_formatted(briefing, args.format, args.template_dir, **layout), args.output)
     u = briefing.meta.usage
     say(f"done: {briefing.grounding.figure}; {u.get('prompt_tokens', 0)}+{u.get('completion_tokens', 0)} tokens, "
         f"{u.get('attempts', 0)} attempt(s)")
@@ -99,8 +113,9 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     if args.format not in OUTPUT_FORMATS:
         raise InputError(f"unknown format {args.format!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
+    layout = _layout(args)
     briefing = read_briefing(args.input)
-    emit(_formatted(briefing, args.format, args.template_dir), args.output)
+    emit(_formatted(briefing, args.format, args.template_dir, **layout), args.output)
     return 0
 
 
@@ -158,6 +173,14 @@ def _add_model_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--language", default="English", help="language of the briefing (quotes stay verbatim)")
 
 
+def _add_layout_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("page (html, pdf)")
+    g.add_argument("--paper", choices=("a4", "letter"), help="page size to print on (pdf default a4; html without "
+                                                             "it prints on the reader's paper)")
+    g.add_argument("--max-pages", type=int, metavar="N", help="pdf: trim the lowest-priority items until the "
+                                                              "briefing fits on N pages, and say what was left out")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="briefing", description="Turn a news article into a one-page, source-grounded diplomatic briefing.",
@@ -169,20 +192,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("generate", help="brief an article (file or - for stdin)")
     p.add_argument("input", metavar="INPUT", help="article file, or - for stdin")
-    p.add_argument("-f", "--format", default="md", help="md | html | json | plover (default md)")
+    p.add_argument("-f", "--format", default="md", help="md | html | pdf | json | plover (default md)")
     p.add_argument("-o", "--output", help="output file (default stdout)")
     p.add_argument("--strict", action="store_true", help="exit 3 when any item is not supported by the article")
     p.add_argument("--date", help="reference date (YYYY-MM-DD) for relative dates such as 'on Wednesday'")
     p.add_argument("--template-dir", help="folder with templates overriding the built-in ones")
+    _add_layout_flags(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     _add_model_flags(p)
     p.set_defaults(func=cmd_generate)
 
     p = sub.add_parser("render", help="re-render a briefing JSON without calling a model")
     p.add_argument("input", metavar="EXTRACTION.json")
-    p.add_argument("-f", "--format", default="md", help="md | html | json | plover (default md)")
+    p.add_argument("-f", "--format", default="md", help="md | html | pdf | json | plover (default md)")
     p.add_argument("-o", "--output", help="output file (default stdout)")
     p.add_argument("--template-dir", help="folder with templates overriding the built-in ones")
+    _add_layout_flags(p)
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("eval", help="measure briefing quality over a corpus with gold 5W1H annotations")

@@ -21,12 +21,17 @@ from .schema import LIKELIHOOD_BANDS, Briefing, Item, Span
 class Format:
     template: str
     autoescape: bool
+    #: "pdf": the rendered HTML is printed by headless Chromium (:mod:`briefing.pdf`) and the result is bytes.
+    printed: str | None = None
 
 
 FORMATS: dict[str, Format] = {
     "md": Format("briefing.md.j2", autoescape=False),
     "html": Format("briefing.html.j2", autoescape=True),
+    "pdf": Format("briefing.html.j2", autoescape=True, printed="pdf"),
 }
+#: ``--paper`` values and their CSS ``@page`` sizes.
+PAPERS = {"a4": "A4", "letter": "letter"}
 
 #: Sections in reading order with their titles; templates iterate this, so the order lives in one place.
 SECTIONS = [
@@ -89,7 +94,7 @@ def _env(template_dir: str | None, autoescape: bool):
     return env
 
 
-def context(briefing: Briefing) -> dict[str, Any]:
+def context(briefing: Briefing, *, paper: str | None = None, omitted: list[str] | None = None) -> dict[str, Any]:
     notes = Footnotes()
     ex = briefing.extraction
     cites = {id(item): notes.numbers(item) for _, item in ex.items()}
@@ -99,11 +104,17 @@ def context(briefing: Briefing) -> dict[str, Any]:
         "cites": lambda item: cites.get(id(item), []), "footnotes": notes.spans,
         "segments": highlight_segments(briefing.article.text, notes.spans),
         "source_url": safe_url(briefing.article.url),
+        "page_size": PAPERS.get(paper or ""), "omitted": omitted or [],
     }
 
 
-def render(briefing: Briefing, fmt: str = "md", *, template_dir: str | Path | None = None) -> str:
-    """Render a briefing as ``md`` or ``html``."""
+def render(briefing: Briefing, fmt: str = "md", *, template_dir: str | Path | None = None,
+           paper: str | None = None, max_pages: int | None = None) -> str | bytes:
+    """Render a briefing as ``md`` or ``html`` (text), or ``pdf`` (bytes, printed by headless Chromium).
+
+    ``paper`` (``a4`` or ``letter``) sets the HTML's ``@page`` size; PDF defaults to A4, HTML without it prints
+    on the reader's paper. ``max_pages`` (PDF) trims the lowest-priority items until the briefing fits.
+    """
     import jinja2
 
     spec = FORMATS.get(fmt)
@@ -111,8 +122,21 @@ def render(briefing: Briefing, fmt: str = "md", *, template_dir: str | Path | No
         raise RenderError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if template_dir is not None and not Path(template_dir).is_dir():
         raise RenderError(f"--template-dir {template_dir}: no such folder")
+    if paper is not None and paper not in PAPERS:
+        raise RenderError(f"unknown paper {paper!r}; choose one of {', '.join(PAPERS)}")
+    if max_pages is not None and (spec.printed is None or max_pages < 1):
+        raise RenderError("--max-pages needs -f pdf and a number of pages of at least 1")
     env = _env(str(template_dir) if template_dir else None, spec.autoescape)
-    try:
-        return env.get_template(spec.template).render(**context(briefing))
-    except jinja2.TemplateError as e:
-        raise RenderError(f"template {spec.template} failed: {e}") from None
+
+    def html_of(b: Briefing, omitted: list[str]) -> str:
+        try:
+            return env.get_template(spec.template).render(**context(b, paper=paper, omitted=omitted))
+        except jinja2.TemplateError as e:
+            raise RenderError(f"template {spec.template} failed: {e}") from None
+
+    if spec.printed == "pdf":
+        from .pdf import fit_pdf
+
+        paper = paper or "a4"
+        return fit_pdf(briefing, html_of, max_pages=max_pages)
+    return html_of(briefing, [])
