@@ -387,3 +387,57 @@ def test_render_of_a_binary_file_exits_2(tmp_path, monkeypatch, capsys):
     assert code == 2
     assert_one_line_error(err, "x.json: looks like a binary file")
     assert_no_output(tmp_path, out, None)
+
+
+def test_page_date_resolves_relative_dates():
+    """The page's publication date (Wednesday 9 November 2016) is the reference for "on Tuesday"."""
+    from briefing.grounding import Grounder
+    from briefing.pipeline import build
+    from briefing.schema import Extraction
+
+    a = load(str(PAGE))
+    first = a.sentences[0].id
+    answer = {
+        "headline": "Lady Gaga protests at Trump Tower", "dateline": {"place": None, "date": None},
+        "bottom_line": {"text": "Lady Gaga staged a protest at Trump Tower.", "ev": [first]},
+        "key_points": [{"text": "Lady Gaga staged a protest at Trump Tower in New York.", "ev": [first]}] * 3,
+        "actors": [{"name": "Lady Gaga", "role": None, "affiliation": None, "stance": None, "ev": [first]}],
+        "positions": [{"party": "Lady Gaga", "stance": "Protested Trump's victory.", "ev": [first]}],
+        "timeline": [{"date": "on Tuesday", "what": "Election night.", "who": None, "type": "PROTEST", "ev": [first]},
+                     {"date": "Wednesday", "what": "Lady Gaga protested at Trump Tower.", "who": "Lady Gaga",
+                      "type": "PROTEST", "ev": [first]}],
+        "quotes": [], "issues": [{"text": "Trump's victory.", "ev": [first]}],
+        "outlook": [{"text": "More protests.", "likelihood": "likely", "confidence": "low", "basis": "Fans.",
+                     "ev": [first]}],
+        "open_questions": [{"text": "Will it go on?", "ev": [first]}],
+    }
+    ex = Extraction.model_validate(answer, context={"check": Grounder(a, strict=False)})
+    b = build(a, ex)
+    assert [e.iso for e in b.extraction.timeline] == ["2016-11-08", "2016-11-09"]
+    b2 = build(load(str(PAGE), date="2016-11-17"), Extraction.model_validate(answer))
+    assert [e.iso for e in b2.extraction.timeline] == ["2016-11-15", "2016-11-16"], "--date wins over the page"
+
+
+def test_load_refuses_a_directory_clearly(tmp_path):
+    with pytest.raises(InputError, match="is a directory with no articles in it"):
+        load(str(tmp_path))
+    (tmp_path / "a.txt").write_text("x")
+    with pytest.raises(InputError, match=r"is a directory \(1 article file\(s\)\); give one article file"):
+        load(str(tmp_path))
+
+
+@LOOPBACK
+def test_language_flag_reaches_the_model_with_the_original_text(tmp_path, monkeypatch, capsys):
+    """``--language German`` on a French article (cp1252 file): the model is asked for German, and is given the
+    French text as it is."""
+    f = tmp_path / "article.txt"
+    f.write_bytes(FRENCH.encode("cp1252"))
+    denied = Reply(401, json.dumps({"error": {"message": "no key"}}), {"Content-Type": "application/json"})
+    with Loopback({"/v1/chat/completions": [denied]}) as srv:
+        code, _, err = cli("generate", str(f), "--language", "German", "--provider", "llamacpp", "--base-url",
+                           f"{srv.url}/v1", "--model", "local", "-q", monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 1 and "HTTP 401" in err
+    body = json.loads(srv.requests[0][3])
+    system, user = body["messages"][0]["content"], body["messages"][1]["content"]
+    assert "Write in German." in system
+    assert "« Nous ne renoncerons pas », a-t-il ajouté" in user
