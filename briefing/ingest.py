@@ -309,7 +309,7 @@ def markdown_to_text(md: str) -> tuple[str, str | None]:
     blocks: list[str] = []
     title: str | None = None
     heading = False
-    for i, tok in enumerate(tokens):
+    for tok in tokens:
         if tok.type == "heading_open":
             heading = True
         elif tok.type == "heading_close":
@@ -354,7 +354,6 @@ def load(source: str, *, date: str | None = None) -> Article:
         data, name = read_bytes(source)
     kind = detect_format(url or name, data, content_type)
     if kind == "html":
-        _binary(data, name)
         text = decode(data, name, _declared_charset(data, content_type))
         article = html_to_article(text, name=name, url=url)
     else:
