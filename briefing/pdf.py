@@ -138,14 +138,19 @@ def fit_pdf(briefing: Any, html_of: Callable[[Any, list[str]], str], *, max_page
         return pdf
     plan = trim_plan(briefing.extraction)
     lo, hi, best = 1, len(plan), None  # invariant: trimming < lo items does not fit
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        smaller, omitted = trim(briefing, mid)
-        candidate = print_pdf(html_of(smaller, omitted))
-        if page_count(candidate) <= max_pages:
-            best, hi = candidate, mid - 1
-        else:
-            lo = mid + 1
+    # One browser for the whole search: each candidate is loaded in a new tab and printed over DevTools.
+    with Browser() as browser, tempfile.TemporaryDirectory(prefix="briefing-fit-") as tmp:
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            smaller, omitted = trim(briefing, mid)
+            page = Path(tmp, f"candidate-{mid}.html")
+            page.write_text(html_of(smaller, omitted), encoding="utf-8")
+            browser.open(page.as_uri())
+            candidate = browser.print_pdf()
+            if page_count(candidate) <= max_pages:
+                best, hi = candidate, mid - 1
+            else:
+                lo = mid + 1
     if best is None:
         raise RenderError(f"the briefing does not fit on {max_pages} page(s) even with the lowest-priority items "
                           f"trimmed; use a larger --max-pages or none")
@@ -233,16 +238,20 @@ class Browser:
                 return msg.get("result", {})
             self._dispatch(msg)
 
-    def wait_for(self, method: str) -> dict[str, Any]:
-        """Wait for an event (already recorded or still to come) and return its params."""
-        for ev in self.events:
-            if ev["method"] == method:
+    def wait_for(self, method: str, *, after: int = 0) -> dict[str, Any]:
+        """Wait for an event of the open tab, recorded at index ``after`` or later or still to come; returns its
+        params."""
+        def mine(ev: dict[str, Any]) -> bool:
+            return ev["method"] == method and ev.get("sessionId") == self.session
+
+        for ev in self.events[after:]:
+            if mine(ev):
                 return ev.get("params", {})
         deadline = time.monotonic() + self.timeout
         while True:
             msg = self._read(deadline)
             self._dispatch(msg)
-            if msg.get("method") == method:
+            if "method" in msg and mine(msg):
                 return msg.get("params", {})
 
     # -- pages
@@ -257,7 +266,12 @@ class Browser:
                   {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
         self.events.clear()
         self.call("Page.navigate", {"url": url})
-        self.wait_for("Page.loadEventFired")
+        seen = 0
+        while True:  # the load of this URL, not of the blank page the tab started with
+            self.wait_for("Page.loadEventFired", after=seen)
+            seen = len(self.events)
+            if self.evaluate("document.readyState === 'complete' && location.href !== 'about:blank'"):
+                break
         self.evaluate("document.fonts.ready.then(() => true)")
 
     def evaluate(self, expression: str) -> Any:
