@@ -240,8 +240,15 @@ class Runner:
             if self._endpoint is None:
                 from .pipeline import endpoint
 
-                self._endpoint = self._stack.enter_context(endpoint(self.settings, self.say))
+                served = self._stack.enter_context(endpoint(self.settings, self.say))
+                self._endpoint = (served[0], served[1])  # (base_url, model name sent in requests)
             return self._endpoint
+
+    def closing(self, resource: Any) -> Any:
+        """Close ``resource`` (a cache, a call log) when the runner closes; return it."""
+        if resource is not None:
+            self._stack.callback(resource.close)
+        return resource
 
     def close(self) -> None:
         self._stack.close()
@@ -286,7 +293,8 @@ class Runner:
                                         prompt_hash=phash, run=self.run_id, item=item)
 
             client = self.client_factory(self.settings, base_url) if self.client_factory else None
-            self.say(f"{item + ': ' if item else ''}briefing {article.words} words with {ident['model']} …")
+            if item is None:  # one article: say what is happening; a batch has its progress display
+                self.say(f"briefing {article.words} words with {ident['model']} …")
             ex, usage = extract(article, self.settings, base_url=base_url, model=model, client=client,
                                 on_call=on_call)
             if key:
@@ -370,6 +378,7 @@ class _Reporter:
         self.done = 0
         self.failed = 0
         self.bar = None
+        self._lock = threading.RLock()
         if not quiet and getattr(self.stream, "isatty", lambda: False)():
             from rich.console import Console
             from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
@@ -385,10 +394,12 @@ class _Reporter:
     def say(self, message: str) -> None:
         if self.quiet:
             return
-        if self.bar is not None:
-            self.bar.console.print(message, markup=False, highlight=False)
-        else:
-            print(message, file=self.stream, flush=True)
+        with self._lock:
+            if self.bar is not None:
+                self.bar.console.print(message, markup=False, highlight=False)
+            else:
+                self.stream.write(message + "\n")
+                self.stream.flush()
 
     def item(self, rec: dict[str, Any]) -> None:
         self.done += 1
@@ -400,8 +411,7 @@ class _Reporter:
         elif not self.quiet:
             what = (f"ok ({rec.get('source')}; {rec.get('grounding')})" if rec["status"] == "ok"
                     else f"FAILED: {rec['error']}")
-            print(f"[{self.done:>{len(str(self.total))}}/{self.total}] {rec['id']}: {what}", file=self.stream,
-                  flush=True)
+            self.say(f"[{self.done:>{len(str(self.total))}}/{self.total}] {rec['id']}: {what}")
 
     def close(self) -> None:
         if self.bar is not None:

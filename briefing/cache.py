@@ -42,7 +42,7 @@ def model_identity(settings: Settings, model: str | None = None, base_url: str |
     if provider == "local":
         from .local import DEFAULT_MODEL
 
-        name = (Path(settings.gguf).name if settings.gguf else None) or settings.local_model or DEFAULT_MODEL
+        name = (Path(settings.gguf).stem if settings.gguf else None) or settings.local_model or DEFAULT_MODEL
         return {"provider": "local", "model": name, "base_url": None}
     backend = BACKENDS[provider]
     return {"provider": provider, "model": model or settings.model or backend.default_model,

@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 from typing import Callable
 
 from .errors import BriefingError, InputError
@@ -74,22 +75,129 @@ def _layout(args: argparse.Namespace) -> dict:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    from .batch import is_many
     from .ingest import load
     from .output import emit
-    from .pipeline import generate
 
     if args.format not in OUTPUT_FORMATS:
         raise InputError(f"unknown format {args.format!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
     layout = _layout(args)
     say = _progress(args.quiet)
     settings = _settings(args)
-    article = load(args.input, date=args.date)
-    briefing = generate(article, settings, strict=args.strict, progress=say)
+    if is_many(args.input) or (args.output and Path(args.output).is_dir()):
+        return _generate_many(args, settings, layout)
+    article = load(args.input[0], date=args.date)
+    with _runner(args, settings, say) as runner:
+        outcome = runner.brief(article, strict=args.strict)
+    briefing = outcome.briefing
     emit(_formatted(briefing, args.format, args.template_dir, **layout), args.output)
     u = briefing.meta.usage
     say(f"done: {briefing.grounding.figure}; {u.get('prompt_tokens', 0)}+{u.get('completion_tokens', 0)} tokens, "
-        f"{u.get('attempts', 0)} attempt(s)")
+        f"{u.get('attempts', 0)} attempt(s)" + (" (from the cache; --no-cache to ask the model)"
+                                                if outcome.cached else ""))
     return 0
+
+
+def _runner(args: argparse.Namespace, settings, say):
+    """The batch runner with the extraction cache and the call log, unless ``--no-cache`` / ``--no-log``."""
+    from .batch import Runner
+
+    cache = calllog = None
+    if not getattr(args, "no_cache", False):
+        from .cache import Cache
+
+        cache = Cache()
+    if not getattr(args, "no_log", False):
+        from .calllog import CallLog
+
+        calllog = CallLog(secrets=[settings.api_key or ""])
+    runner = Runner(settings, cache=cache, calllog=calllog, say=say)
+    runner.closing(cache)
+    runner.closing(calllog)
+    return runner
+
+
+def _generate_many(args: argparse.Namespace, settings, layout: dict) -> int:
+    """Many inputs → one output per article in ``-o DIR`` and ``DIR/manifest.jsonl``; exit non-zero if any failed."""
+    from .batch import expand, run_batch
+
+    if not args.output or args.output == "-":
+        raise InputError("several inputs (or a folder, glob or JSONL file) need -o DIR for the briefings")
+    items = expand(args.input)
+    if not items:
+        raise InputError("no inputs")
+    with _runner(args, settings, _progress(args.quiet)) as runner:
+        result = run_batch(items, runner, args.output, fmt=args.format, concurrency=args.concurrency,
+                           strict=args.strict, date=args.date, resume=not args.force, quiet=args.quiet,
+                           render=lambda b: _formatted(b, args.format, args.template_dir, **layout))
+    if not args.quiet:
+        print(f"briefing: {result.summary()}; manifest {result.manifest}", file=sys.stderr)
+        for r in result.failed:
+            print(f"briefing: failed: {r['id']} ({r['input']}): {r['error']}", file=sys.stderr)
+    return result.exit_code
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    from .cache import Cache
+
+    with Cache() as cache:
+        if args.action == "clear":
+            print(f"removed {cache.clear()} cached extraction(s) from {cache.path}")
+        else:
+            print(f"{len(cache)} cached extraction(s) in {cache.path}")
+    return 0
+
+
+def cmd_logs(args: argparse.Namespace) -> int:
+    from .calllog import CallLog
+
+    if args.n is not None and args.n < 1:
+        raise InputError("-n must be at least 1")
+    with CallLog() as log:
+        rows = log.recent(args.n, bodies=args.json)
+        if args.json:
+            for r in rows:
+                print(json.dumps(r, ensure_ascii=False))
+            return 0
+        if not rows:
+            print(f"no model calls logged in {log.path}")
+            return 0
+        for r in rows:
+            when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r["time"]))
+            print(f"{when}  {r['outcome']:<7} #{r['attempt']}  {r['model'] or '?':<20} "
+                  f"{r['prompt_tokens']:>5}+{r['completion_tokens']:<5} {r['latency']:7.1f} s  "
+                  f"{r['item'] or '-'}  {r['endpoint'] or ''}  prompts {r['prompt_hash'] or '?'}"
+                  + (f"\n    {r['error']}" if r['error'] else ""))
+        print(f"{len(rows)} call(s) shown of {log.count()} in {log.path}")
+    return 0
+
+
+def cmd_batch_prepare(args: argparse.Namespace) -> int:
+    from .batch import expand
+    from .batchapi import articles_path, prepare
+
+    items = expand(args.input)
+    settings = _settings(args)
+    n, failures = prepare(items, settings, args.output, date=args.date,
+                          say=lambda m: print(f"briefing: {m}", file=sys.stderr))
+    print(f"wrote {n} request(s) to {args.output} and the articles to {articles_path(args.output)}"
+          + (f"; {len(failures)} input(s) failed" if failures else ""), file=sys.stderr)
+    return 2 if failures else 0
+
+
+def cmd_batch_collect(args: argparse.Namespace) -> int:
+    from .batchapi import collect
+
+    if args.format not in OUTPUT_FORMATS:
+        raise InputError(f"unknown format {args.format!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
+    layout = _layout(args)
+    say = (lambda m: print(f"briefing: {m}", file=sys.stderr)) if not args.quiet else (lambda m: None)
+    result = collect(args.results, args.output, articles=args.articles, fmt=args.format, say=say,
+                     render=lambda b: _formatted(b, args.format, args.template_dir, **layout))
+    for r in result.failed:
+        print(f"briefing: failed: {r['id']}: {r['error']}", file=sys.stderr)
+    say(f"{len(result.records) - len(result.failed)} ok, {len(result.failed)} failed; manifest {result.manifest}")
+    return result.exit_code
 
 
 def read_briefing(path: str):
@@ -191,9 +299,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
 
     p = sub.add_parser("generate", help="brief an article (file or - for stdin)")
-    p.add_argument("input", metavar="INPUT", help="article file, or - for stdin")
+    p.add_argument("input", metavar="INPUT", nargs="+",
+                   help="article file, - for stdin, or many: files, folders, globs, URLs, a JSONL file of "
+                        '{"id", "text"|"path"|"url"} records')
     p.add_argument("-f", "--format", default="md", help="md | html | pdf | json | plover (default md)")
-    p.add_argument("-o", "--output", help="output file (default stdout)")
+    p.add_argument("-o", "--output", help="output file (default stdout); with many inputs, the output folder "
+                                          "(one file per article and manifest.jsonl)")
+    g = p.add_argument_group("many articles")
+    g.add_argument("-j", "--concurrency", type=int, default=1, metavar="N",
+                   help="articles in flight at once (default 1)")
+    g.add_argument("--force", action="store_true", help="brief again the articles the manifest says are done")
+    g.add_argument("--no-cache", action="store_true", help="call the model even when the cache holds the answer")
+    g.add_argument("--no-log", action="store_true", help="do not record model calls in the call log")
     p.add_argument("--strict", action="store_true", help="exit 3 when any item is not supported by the article")
     p.add_argument("--date", help="reference date (YYYY-MM-DD) for relative dates such as 'on Wednesday'")
     p.add_argument("--template-dir", help="folder with templates overriding the built-in ones")
@@ -220,6 +337,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     _add_model_flags(p)
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("cache", help="the extraction cache: clear it, or say what it holds")
+    p.add_argument("action", choices=("clear", "info"))
+    p.set_defaults(func=cmd_cache)
+
+    p = sub.add_parser("logs", help="show the model calls recorded in the call log")
+    p.add_argument("-n", type=int, default=20, help="how many of the latest calls (default 20)")
+    p.add_argument("--json", action="store_true", help="one JSON object per call, with request and response")
+    p.set_defaults(func=cmd_logs)
+
+    p = sub.add_parser("batch", help="offline batch runs: prepare OpenAI Batch API requests, collect results")
+    bsub = p.add_subparsers(dest="batch_command", metavar="ACTION")
+    bsub.required = True
+    b = bsub.add_parser("prepare", help="write the chat requests (OpenAI Batch API / vLLM run-batch JSONL)")
+    b.add_argument("input", metavar="INPUT", nargs="+", help="files, folders, globs, URLs or a JSONL of records")
+    b.add_argument("-o", "--output", required=True, help="requests JSONL to write (the articles go beside it)")
+    b.add_argument("--date", help="reference date (YYYY-MM-DD) for relative dates")
+    b.add_argument("-q", "--quiet", action="store_true", help=argparse.SUPPRESS)
+    _add_model_flags(b)
+    b.set_defaults(func=cmd_batch_prepare)
+    b = bsub.add_parser("collect", help="validate, ground and render a batch runner's results")
+    b.add_argument("results", metavar="RESULTS.jsonl")
+    b.add_argument("-o", "--output", required=True, help="output folder (one file per article, manifest.jsonl)")
+    b.add_argument("--articles", help="the .articles.jsonl that prepare wrote (default: the one beside RESULTS)")
+    b.add_argument("-f", "--format", default="md", help="md | html | pdf | json | plover (default md)")
+    b.add_argument("--template-dir", help="folder with templates overriding the built-in ones")
+    _add_layout_flags(b)
+    b.add_argument("-q", "--quiet", action="store_true", help="only failures on stderr")
+    b.set_defaults(func=cmd_batch_collect)
 
     p = sub.add_parser("schema", help="print the JSON Schema the model fills")
     p.set_defaults(func=cmd_schema)
