@@ -329,3 +329,17 @@ def test_stdout_pdf_and_devtools_print_agree(chromium, full, tmp_path, capsysbin
     assert main(["render", str(src), "-f", "pdf"]) == 0
     out = capsysbinary.readouterr().out
     assert out.startswith(b"%PDF") and len(pdf_pages(out)) == 1
+
+
+EXAMPLE_JSON = ROOT / "examples" / "vienna-talks.json"
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not EXAMPLE_JSON.exists(), reason="examples/vienna-talks.json (a real run) is not committed yet")
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_committed_example_prints_on_one_page(chromium, tmp_path, paper):
+    out = tmp_path / "example.pdf"
+    assert main(["render", str(EXAMPLE_JSON), "-f", "pdf", "--paper", paper, "-o", str(out)]) == 0
+    data = out.read_bytes()
+    artifact(f"vienna-talks-{paper}.pdf").write_bytes(data)
+    assert len(pdf_pages(data)) == 1 and pdf_size(data) == SIZES[paper]
