@@ -50,13 +50,16 @@ COVERAGE_RULE = (
 
 RULES = {
     "grounding": "Items whose `supported` flag is true and whose evidence spans are exact slices of the source, "
-                 "over all checked items plus the quotes grounding dropped.",
+                 "over all checked items plus the quotes grounding dropped. 'Wrong sentence ids' counts the "
+                 "unverified cited items that another single sentence of the source does state (by the same "
+                 "grounding check): the claim is in the article, the citation is not.",
     "quotes": "Every quote the model wrote (shown, and dropped by grounding) is looked up with grounding.locate "
               "(tolerant of quote marks, dashes, whitespace and ellipses); a verbatim quote's speaker is checked "
               "with grounding.attribution_ok. Both shares are over all quotes.",
     "names": "Named fields (actor names and affiliations, parties, quote speakers, timeline who/recipient, "
              "dateline place) not found in the source by grounding.name_in (any distinctive word counts), plus "
-             "capitalised names in the free text that grounding.unknown_names does not find in the source.",
+             "capitalised names in the free text that grounding.unknown_names does not find in the source (a "
+             "headline in title case is skipped: its capitals do not mark names).",
     "coverage": COVERAGE_RULE,
     "length": "Words in the text the briefing shows (all fields the model wrote, quotes not dropped); one page: "
               "the HTML rendering printed to PDF by briefing.pdf (A4), when Chromium is available, else n/a.",
@@ -132,19 +135,43 @@ def ratio(num: int, den: int) -> float | None:
 
 
 def grounding_metric(b: Briefing) -> dict[str, Any]:
+    """Verified items over all checked items; also which unverified items another sentence of the source does
+    state (the model cited the wrong sentence ids) — those a re-anchoring step or better citing would save."""
+    from .article import Article
+    from .grounding import Grounder
+    from .schema import Cited
+
     text = b.article.text
-    verified, unverified = 0, []
+    verified, unverified, wrong_ids = 0, [], []
+    grounder = None
     for path, item in b.extraction.items():
         if item.supported is None:
             continue
         exact = all(text[s.start:s.end] == s.text for s in item.evidence)
         if item.supported and item.evidence and exact:
             verified += 1
-        else:
-            unverified.append(path)
+            continue
+        unverified.append(path)
+        if isinstance(item, Cited) and exact:
+            grounder = grounder or Grounder(Article(text=text), strict=False)
+            if _stated_elsewhere(grounder, path, item):
+                wrong_ids.append(path)
     unverified += [f"dropped_quotes[{i}]" for i in range(len(b.grounding.dropped_quotes))]
     total = verified + len(unverified)
-    return {"verified": verified, "total": total, "share": ratio(verified, total), "unverified": unverified}
+    return {"verified": verified, "total": total, "share": ratio(verified, total), "unverified": unverified,
+            "wrong_ids": wrong_ids}
+
+
+def _stated_elsewhere(grounder, path: str, item) -> bool:
+    """Whether some single sentence of the source passes the grounding check for ``item``."""
+    cited = set(getattr(item, "ev", []) or [])
+    for s in grounder.article.sentences:
+        if s.id in cited:
+            continue
+        probe = item.model_copy(update={"ev": [s.id]}, deep=True)
+        if not grounder.check_item(path, probe):
+            return True
+    return False
 
 
 def quote_metric(b: Briefing) -> dict[str, Any]:
@@ -182,8 +209,14 @@ def _named_fields(ex: Extraction, dropped: list) -> list[tuple[str, str]]:
     return out
 
 
+def title_case(text: str) -> bool:
+    """'Several Dead After Tram Overturns': most words capitalised, so capitals there do not mark names."""
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]*", text) if len(w) > 3]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) >= 0.75
+
+
 def _free_texts(ex: Extraction) -> list[str]:
-    return ([ex.headline, ex.bottom_line.text] + [p.text for p in ex.key_points] + [p.text for p in ex.issues]
+    return ([] if title_case(ex.headline) else [ex.headline]) + ([ex.bottom_line.text] + [p.text for p in ex.key_points] + [p.text for p in ex.issues]
             + [o.text for o in ex.outlook] + [o.basis for o in ex.outlook] + [e.what for e in ex.timeline]
             + [a.stance or "" for a in ex.actors] + [a.role or "" for a in ex.actors]
             + [p.stance for p in ex.positions] + [q.text for q in ex.open_questions])
@@ -353,7 +386,8 @@ def summarize(articles: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "articles": len(articles), "briefed": len(done), "failed": len(articles) - len(done),
         "grounding": {"verified": total("grounding", "verified"), "total": total("grounding", "total"),
-                      "share": ratio(total("grounding", "verified"), total("grounding", "total"))},
+                      "share": ratio(total("grounding", "verified"), total("grounding", "total")),
+                      "wrong_ids": sum(len(m["grounding"].get("wrong_ids", [])) for m in done)},
         "quotes": {"quotes": total("quotes", "quotes"), "dropped": total("quotes", "dropped"),
                    "verbatim": total("quotes", "verbatim"), "speaker_ok": total("quotes", "speaker_ok"),
                    "verbatim_share": ratio(total("quotes", "verbatim"), total("quotes", "quotes")),

@@ -328,3 +328,21 @@ def test_default_page_counter_prints_a_short_briefing_on_one_page():
         pytest.skip("no Chromium here: the report says n/a")
     pages = ev.default_page_counter()
     assert pages is not None and pages(make()) == 1
+
+
+def test_a_title_case_headline_does_not_invent_names():
+    data = extraction(headline="Several Dead After Nuclear Talks Collapse In Vienna")
+    assert ev.names_metric(make(data))["count"] == 0
+    data = extraction(headline="Talks watched closely by Moscow and Beijing")
+    assert [n["name"] for n in ev.names_metric(make(data))["invented"]] == ["Moscow", "Beijing"]
+
+
+def test_grounding_tells_wrong_sentence_ids_from_unstated_claims():
+    b = make(extraction(key_points=[
+        {"text": "Iran and the EU resumed nuclear talks.", "ev": [1]},
+        {"text": "The next round of talks begins on Monday.", "ev": [2]},   # stated, but by [4]
+        {"text": "Fishing quotas in the Baltic were agreed.", "ev": [3]},   # stated nowhere
+    ]))
+    m = ev.grounding_metric(b)
+    assert {"key_points[1]", "key_points[2]"} <= set(m["unverified"])
+    assert m["wrong_ids"] == ["key_points[1]"]
