@@ -150,6 +150,8 @@ def grounding_metric(b: Briefing) -> dict[str, Any]:
         exact = all(text[s.start:s.end] == s.text for s in item.evidence)
         if item.supported and item.evidence and exact:
             verified += 1
+            if getattr(item, "located", False):  # verified, but at sentences the tool found, not the cited ones
+                wrong_ids.append(path)
             continue
         unverified.append(path)
         if isinstance(item, Cited) and exact:

@@ -229,32 +229,56 @@ class Grounder:
     article: Article
     strict: bool = True
     min_overlap: float = 0.25
+    relocate_overlap: float = 0.6
     failures: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._norm = NormalizedText(self.article.text)
+        self._sentence_words = [normalize(s.text).lower() for s in self.article.sentences]
 
     # -- per item
-    def _cited(self, path: str, item: Cited) -> list[str]:
-        problems = []
+    def _overlap(self, words: set[str], sentence_ids: list[int]) -> float:
+        """Share of the claim's content words found in the given sentences."""
+        if not words:
+            return 1.0
+        text = " ".join(self._sentence_words[i - 1] for i in sentence_ids)
+        return sum(1 for w in words if re.search(rf"\b{re.escape(w)}", text)) / len(words)
+
+    def _locate_claim(self, words: set[str]) -> list[int]:
+        """The sentence (or two) of the article that best state a claim, if they state enough of it."""
         n = len(self.article.sentences)
-        spans = []
-        for sid in dict.fromkeys(item.ev):
-            s = self.article.sentence(sid)
-            if s is None:
-                problems.append(f"cites sentence [{sid}] but the article has sentences [1]..[{n}]")
+        scored = sorted(((self._overlap(words, [i]), i) for i in range(1, n + 1)), reverse=True)
+        if not scored:
+            return []
+        best, first = scored[0]
+        if best >= self.relocate_overlap:
+            return [first]
+        if len(scored) > 1:
+            pair = sorted([first, scored[1][1]])
+            if self._overlap(words, pair) >= self.relocate_overlap:
+                return pair
+        return []
+
+    def _cited(self, path: str, item: Cited) -> list[str]:
+        n = len(self.article.sentences)
+        valid = [sid for sid in dict.fromkeys(item.ev) if 1 <= sid <= n]
+        invalid = [sid for sid in dict.fromkeys(item.ev) if not 1 <= sid <= n]
+        words = set(content_words(_claim_text(item)))
+        item.located = False
+        ids = valid
+        problems: list[str] = []
+        if invalid or not valid or self._overlap(words, valid) < self.min_overlap:
+            found = self._locate_claim(words) if words else []
+            if found:
+                ids, item.located = found, True  # the model cited the wrong sentences; the article states it here
+            elif invalid:
+                problems.append(f"cites sentence [{invalid[0]}] but the article has sentences [1]..[{n}]")
             else:
-                spans.append(Span(text=s.text, start=s.start, end=s.end))
-        item.evidence = spans
-        if spans and not problems:
-            cited = " ".join(s.text for s in spans)
-            words = set(content_words(_claim_text(item)))
-            if words:
-                hits = sum(1 for w in words if re.search(rf"\b{re.escape(w)}", normalize(cited).lower()))
-                if hits / len(words) < self.min_overlap:
-                    problems.append(f"cited sentences {list(item.ev)} do not state it")
-            if isinstance(item, Actor) and not name_in(item.name, cited) and not name_in(item.name, self.article.text):
-                problems.append(f"'{item.name}' is not named in the article")
+                problems.append(f"cited sentences {list(item.ev)} do not state it")
+        item.evidence = [Span(text=s.text, start=s.start, end=s.end)
+                         for s in (self.article.sentence(i) for i in ids) if s is not None]
+        if isinstance(item, Actor) and not name_in(item.name, self.article.text):
+            problems.append(f"'{item.name}' is not named in the article")
         return problems
 
     def _quote(self, item: Quote) -> list[str]:

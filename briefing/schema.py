@@ -78,6 +78,9 @@ class Item(BaseModel):
         default=None, description="Whether the evidence was verified in the article (computed).")
     problems: SkipJsonSchema[list[str]] = Field(
         default_factory=list, description="Why the item is not supported, when it is not (computed).")
+    located: SkipJsonSchema[bool] = Field(
+        default=False, description="The evidence was found by the tool because the sentences the model cited "
+                                   "did not state the item (computed).")
 
 
 class Cited(Item):

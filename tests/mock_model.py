@@ -30,8 +30,8 @@ def _words(text: str, n: int, limit: int) -> str:
 
 
 def extraction_for(body: dict[str, Any], *, bad_ids: bool = False) -> dict[str, Any]:
-    """A valid extraction for the article in ``body`` (with ``bad_ids``, one citing a sentence that does not exist,
-    which strict grounding rejects, so the pipeline re-asks)."""
+    """A valid extraction for the article in ``body`` (with ``bad_ids``, one citing a sentence that does not exist
+    for a claim no sentence states, which strict grounding rejects, so the pipeline re-asks)."""
     sents = sentences_of(body)
     pick = [sents[i % len(sents)] for i in range(6)]
 
@@ -55,7 +55,7 @@ def extraction_for(body: dict[str, Any], *, bad_ids: bool = False) -> dict[str, 
         "open_questions": [{"text": "What happens next?", "ev": cite(0)}],
     }
     if bad_ids:
-        out["key_points"][0]["ev"] = [len(sents) + 50]
+        out["key_points"][0] = {"text": "Quarterly zinc tariffs were tripled overnight.", "ev": [len(sents) + 50]}
     return out
 
 

@@ -344,5 +344,6 @@ def test_grounding_tells_wrong_sentence_ids_from_unstated_claims():
         {"text": "Fishing quotas in the Baltic were agreed.", "ev": [3]},   # stated nowhere
     ]))
     m = ev.grounding_metric(b)
-    assert {"key_points[1]", "key_points[2]"} <= set(m["unverified"])
+    # key_points[1] is re-anchored by grounding to the sentence that states it: verified, but counted as a wrong id
+    assert "key_points[2]" in m["unverified"] and "key_points[1]" not in m["unverified"]
     assert m["wrong_ids"] == ["key_points[1]"]

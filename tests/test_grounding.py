@@ -97,16 +97,25 @@ def test_pronoun_attribution_follows_the_previous_sentences(article):
     assert not attribution_ok(article, spans, "Wang Yi")
 
 
+def test_wrong_citation_is_relocated_to_the_sentence_that_states_the_claim(article):
+    moved = _extraction(issues=[{"text": "Sullivan raised concerns about American citizens detained in China.",
+                                 "ev": [25]}])
+    ex = Extraction.model_validate(moved, context={"check": Grounder(article)})
+    item = ex.issues[0]
+    assert item.supported and item.located and item.ev == [25]
+    assert [s.text for s in item.evidence] == [article.sentence(15).text]
+
+
 def test_citing_a_sentence_that_does_not_exist_is_a_hard_failure(article):
-    bad = _extraction(issues=[{"text": "Detained American citizens in China.", "ev": [99]}])
+    bad = _extraction(issues=[{"text": "Tariffs on steel will double next year.", "ev": [99]}])
     with pytest.raises(ValidationError, match=r"issues\[0\]: cites sentence \[99\]"):
         Extraction.model_validate(bad, context={"check": Grounder(article)})
 
 
-def test_citing_an_unrelated_sentence_is_flagged_not_reasked(article):
-    odd = _extraction(issues=[{"text": "Detained American citizens in China.", "ev": [25]}])
+def test_a_claim_no_sentence_states_is_flagged_not_reasked(article):
+    odd = _extraction(issues=[{"text": "Tariffs on steel will double next year.", "ev": [25]}])
     ex = Extraction.model_validate(odd, context={"check": Grounder(article)})
-    assert ex.issues[0].supported is False
+    assert ex.issues[0].supported is False and not ex.issues[0].located
     assert "do not state it" in ex.issues[0].problems[0]
     assert finalize(ex, article).unsupported == ["issues[0]"]
 

@@ -95,7 +95,7 @@ def test_reask_fixes_a_misattributed_quote_mock_transport(example_text):
 
 
 def test_strict_refuses_an_unsupported_briefing_mock_transport(example_text):
-    odd = _extraction(issues=[{"text": "Detained American citizens in China.", "ev": [25]}])
+    odd = _extraction(issues=[{"text": "Tariffs on steel will double next year.", "ev": [25]}])
     script = Script(json.dumps(odd))
     with pytest.raises(UngroundedError, match=r"unsupported: issues\[0\]"):
         generate(Article(example_text), SETTINGS, strict=True, client=_mock_client(script, SETTINGS))

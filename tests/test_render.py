@@ -17,7 +17,7 @@ from tests.test_grounding import _extraction
 @pytest.fixture
 def briefing(example_text):
     art = Article(example_text, title="US, China to move beyond balloon accident", date="2023-05-11")
-    data = _extraction(issues=[{"text": "Detained American citizens in China.", "ev": [25]}])
+    data = _extraction(issues=[{"text": "Tariffs on steel will double next year.", "ev": [25]}])
     ex = Extraction.model_validate(data, context={"check": Grounder(art, strict=False)})
     return build(art, ex, model="test-model", provider="llamacpp")
 
