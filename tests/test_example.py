@@ -1,0 +1,51 @@
+"""The example article through the pipeline with a real model's answers replayed from a cassette, and the
+committed example outputs checked span by span."""
+
+import json
+
+import pytest
+
+from briefing.grounding import locate
+from briefing.ingest import load
+from briefing.pipeline import generate
+from briefing.schema import Briefing
+from tests.conftest import EXAMPLE, ROOT
+from tests.test_pipeline import check_every_span
+
+
+@pytest.mark.vcr
+def test_generate_example_from_a_real_model_answer(model_settings, cassette_all_played):
+    b = generate(load(str(EXAMPLE)), model_settings)
+    assert isinstance(b, Briefing)
+    doc = json.loads(b.model_dump_json())
+    assert check_every_span(doc) > 5
+    for q in b.extraction.quotes:
+        assert locate(b.article.text, q.text), f"shown quote not verbatim: {q.text}"
+        assert q.supported
+    g = b.grounding
+    checked = [i for _, i in b.extraction.items() if i.supported is not None]
+    assert g.total == len(checked) + len(g.dropped_quotes)
+    assert g.supported == sum(1 for i in checked if i.supported)
+    usage = b.meta.usage
+    assert usage["attempts"] >= 1 and usage["prompt_tokens"] > 500 and usage["completion_tokens"] > 50
+    assert b.meta.prompt_hash and b.meta.provider == "llamacpp"
+
+
+def test_committed_example_is_a_valid_grounded_briefing():
+    doc = json.loads((ROOT / "examples" / "vienna-talks.json").read_text())
+    b = Briefing.model_validate(doc)
+    assert check_every_span(doc) > 5
+    assert b.article.text == EXAMPLE.read_text(encoding="utf-8").strip()
+    assert b.meta.usage["completion_tokens"] > 50, "made by a real model run"
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_committed_renders_match_the_committed_json(fmt):
+    from briefing.render import render
+
+    b = Briefing.model_validate_json((ROOT / "examples" / "vienna-talks.json").read_text())
+    committed = (ROOT / "examples" / f"vienna-talks.{fmt}").read_text()
+    assert render(b, fmt) == committed, f"examples/vienna-talks.{fmt} is stale: run scripts/make-examples"
+    assert b.grounding.figure in committed
+    evidence_mark = "[^1]: “" if fmt == "md" else 'href="#ev-1"'
+    assert evidence_mark in committed, "per-item evidence is rendered"

@@ -1,0 +1,54 @@
+"""The real embedded local model, end to end through the CLI (slow: minutes on 2 cores; .ci/run runs it).
+
+Runs exactly what a newcomer runs: no API key, no endpoint, the packaged default model.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefing.grounding import locate
+from briefing.schema import Briefing
+from tests.conftest import EXAMPLE, ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def _servers() -> list[str]:
+    out = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
+    return [line for line in out.splitlines() if "llama_cpp.server" in line and "ps -eo" not in line]
+
+
+@pytest.fixture
+def model_cache():
+    """The assembled model lives in the real user cache (assembling 1.1 GB per test run would be wasteful)."""
+    from platformdirs import user_cache_dir
+
+    real = os.environ.get("BRIEFING_CACHE_DIR") or user_cache_dir("briefing")
+    return Path(real).expanduser()
+
+
+def test_local_model_generates_a_grounded_briefing(tmp_path, model_cache):
+    pytest.importorskip("llama_cpp", reason="the local extra is not installed")
+    before = _servers()
+    out = tmp_path / "out.json"
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
+    env["BRIEFING_CACHE_DIR"] = str(model_cache)
+    r = subprocess.run([sys.executable, "-m", "briefing", "generate", str(EXAMPLE), "-f", "json", "-o", str(out)],
+                       capture_output=True, text=True, cwd=ROOT, env=env, timeout=1200)
+    assert r.returncode == 0, r.stderr
+    assert "loading qwen2.5-coder-1.5b" in r.stderr, "progress on stderr names the model"
+    b = Briefing.model_validate_json(out.read_text())
+    assert b.meta.provider == "local" and b.meta.usage["completion_tokens"] > 100
+    assert len(b.extraction.key_points) >= 3 and b.extraction.headline
+    for q in b.extraction.quotes:
+        assert locate(b.article.text, q.text), f"quote not verbatim: {q.text!r}"
+    doc = json.loads(out.read_text())
+    from tests.test_pipeline import check_every_span
+
+    check_every_span(doc)
+    assert _servers() == before, "the model server was left running"
