@@ -23,13 +23,20 @@ def _servers() -> list[str]:
     return [line for line in out.splitlines() if "llama_cpp.server" in line and "ps -eo" not in line]
 
 
-@pytest.fixture
-def model_cache():
-    """The assembled model lives in the real user cache (assembling 1.1 GB per test run would be wasteful)."""
+def _user_cache() -> Path:
     from platformdirs import user_cache_dir
 
-    real = os.environ.get("BRIEFING_CACHE_DIR") or user_cache_dir("briefing")
-    return Path(real).expanduser()
+    return Path(os.environ.get("BRIEFING_CACHE_DIR") or user_cache_dir("briefing")).expanduser()
+
+
+#: Read at import, before the autouse fixture swaps HOME: the assembled model lives in the user's real cache
+#: (assembling 1.1 GB into a temp dir on every run would be wasteful).
+REAL_CACHE = _user_cache()
+
+
+@pytest.fixture
+def model_cache():
+    return REAL_CACHE
 
 
 def test_local_model_generates_a_grounded_briefing(tmp_path, model_cache):
