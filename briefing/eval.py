@@ -46,7 +46,8 @@ COVERAGE_RULE = (
     f"being the word without a possessive 's or a plural -s, cut to its first {STEM_CHARS} characters "
     "('overturned' and 'overturns' both give 'overtu'). For 'when', a gold answer also matches when it "
     "resolves to the same calendar date as a date in the briefing (dateline or timeline), relative to the "
-    "article's date. A W without gold answers is not scored.")
+    "article's date. A W without gold answers is not scored. The strict figure asks for every content word of "
+    "some gold answer (no date resolution).")
 
 RULES = {
     "grounding": "Items whose `supported` flag is true and whose evidence spans are exact slices of the source, "
@@ -57,7 +58,9 @@ RULES = {
               "(tolerant of quote marks, dashes, whitespace and ellipses); a verbatim quote's speaker is checked "
               "with grounding.attribution_ok. Both shares are over all quotes.",
     "names": "Named fields (actor names and affiliations, parties, quote speakers, timeline who/recipient, "
-             "dateline place) not found in the source by grounding.name_in (any distinctive word counts), plus "
+             "dateline place) that are names (one word, or a capitalised word after the first: 'The shooter' is a "
+             "description, not a name) and that grounding.name_in does not find in the source (any distinctive "
+             "word counts), plus "
              "capitalised names in the free text that grounding.unknown_names does not find in the source (a "
              "headline in title case is skipped: its capitals do not mark names).",
     "coverage": COVERAGE_RULE,
@@ -224,9 +227,16 @@ def _free_texts(ex: Extraction) -> list[str]:
             + [p.stance for p in ex.positions] + [q.text for q in ex.open_questions])
 
 
+def is_name(value: str) -> bool:
+    """Whether a field value is a proper name rather than a description: one word ('Iran'), or a capitalised word
+    after the first ('Liam Lehane', 'the White House'); 'The shooter' and 'Tram driver' are descriptions."""
+    words = re.findall(r"[A-Za-z][A-Za-z'.-]*", value)
+    return len(words) == 1 or any(w[0].isupper() for w in words[1:])
+
+
 def names_metric(b: Briefing) -> dict[str, Any]:
     text = b.article.text
-    fields = _named_fields(b.extraction, b.grounding.dropped_quotes)
+    fields = [(p, n) for p, n in _named_fields(b.extraction, b.grounding.dropped_quotes) if is_name(n)]
     invented: dict[str, str] = {}
     for path, name in fields:
         if not name_in(name, text):
@@ -288,20 +298,24 @@ def coverage_metric(b: Briefing, gold: dict[str, list[str]]) -> dict[str, Any]:
     for w in W_KEYS:
         answers = gold.get(w) or []
         if not answers:
-            per[w] = {"gold": [], "answered": None, "matched": None}
+            per[w] = {"gold": [], "answered": None, "matched": None, "strict": None}
             continue
         matched = None
+        strict = False
         for a in answers:
             hits, needed, ok = match_answer(a, have)
+            want = len(stems(a))
+            strict = strict or (want > 0 and hits == want)
             if not ok and w == "when" and dates:
                 ok = resolve(a, ref) in dates
-            if ok:
+            if ok and matched is None:
                 matched = a
-                break
-        per[w] = {"gold": answers, "answered": matched is not None, "matched": matched}
+        per[w] = {"gold": answers, "answered": matched is not None, "matched": matched, "strict": strict}
     scored = [v for v in per.values() if v["answered"] is not None]
     answered = sum(1 for v in scored if v["answered"])
-    return {"answered": answered, "with_gold": len(scored), "share": ratio(answered, len(scored)), "per_w": per}
+    strict_n = sum(1 for v in scored if v["strict"])
+    return {"answered": answered, "with_gold": len(scored), "share": ratio(answered, len(scored)),
+            "strict": strict_n, "strict_share": ratio(strict_n, len(scored)), "per_w": per}
 
 
 def shown_texts(b: Briefing) -> list[str]:
@@ -397,7 +411,10 @@ def summarize(articles: list[dict[str, Any]]) -> dict[str, Any]:
         "names": {"invented": total("names", "count"),
                   "articles_with_invented": sum(1 for m in done if m["names"]["count"])},
         "coverage": {"answered": total("coverage", "answered"), "with_gold": total("coverage", "with_gold"),
-                     "share": ratio(total("coverage", "answered"), total("coverage", "with_gold")), "per_w": per_w},
+                     "share": ratio(total("coverage", "answered"), total("coverage", "with_gold")),
+                     "strict": total("coverage", "strict"),
+                     "strict_share": ratio(total("coverage", "strict"), total("coverage", "with_gold")),
+                     "per_w": per_w},
         "length": {"mean_words": round(sum(words) / len(words), 1) if words else None,
                    "max_words": max(words) if words else None,
                    "one_page": sum(paged) if paged else None, "paged": len(paged)},

@@ -117,6 +117,14 @@ def test_invented_names_in_fields_and_free_text():
     assert m["count"] == 3
 
 
+def test_descriptions_are_not_names():
+    assert ev.is_name("Iran") and ev.is_name("Liam Lehane") and ev.is_name("the White House")
+    assert not ev.is_name("The shooter") and not ev.is_name("Tram driver")
+    data = extraction(timeline=[{"date": "Wednesday", "what": "Nuclear talks resumed in Vienna",
+                                 "who": "The negotiators", "type": "CONSULT", "ev": [1]}])
+    assert ev.names_metric(make(data))["count"] == 0
+
+
 def test_aliases_and_source_names_are_not_invented():
     data = extraction(actors=[{"name": "Foreign Minister Araghchi", "role": None, "affiliation": "Iran",
                                "stance": None, "ev": [2]}],
@@ -131,13 +139,22 @@ def test_coverage_answers_each_w_with_gold_and_skips_the_rest():
     assert {w: v["answered"] for w, v in m["per_w"].items()} == {
         "who": True, "what": True, "when": True, "where": True, "why": None, "how": None}
     assert (m["answered"], m["with_gold"], m["share"]) == (4, 4, 1.0)
+    # "resumed nuclear talks" and "Vienna" are there word for word; "Wednesday" too; "Iran" too.
+    assert (m["strict"], m["strict_share"]) == (4, 1.0)
+
+
+def test_strict_coverage_wants_every_content_word():
+    gold = dict(GOLD, what=["resumed stalled nuclear talks"])
+    m = ev.coverage_metric(make(), gold)
+    assert m["per_w"]["what"]["answered"] is True and m["per_w"]["what"]["strict"] is False
+    assert (m["answered"], m["strict"]) == (4, 3)
 
 
 def test_coverage_reports_a_missing_w():
     gold = dict(GOLD, why=["because of sanctions imposed in 2018"], how=["by videolink from Geneva"])
     m = ev.coverage_metric(make(extraction(issues=[{"text": "Talks in Vienna.", "ev": [1]}])), gold)
     assert m["per_w"]["why"] == {"gold": ["because of sanctions imposed in 2018"], "answered": False,
-                                 "matched": None}
+                                 "matched": None, "strict": False}
     assert m["per_w"]["how"]["answered"] is False
     assert (m["answered"], m["with_gold"]) == (4, 6)
 
