@@ -291,15 +291,23 @@ class Grounder:
         return []
 
     def _dateline(self, item: Dateline) -> list[str]:
-        problems = []
-        spans = []
+        """Place and date must come from the article: verbatim, or part by part ('Seattle, Washington'), or
+        from its metadata (the publication date the prompt gave)."""
+        problems, spans = [], []
+        meta = " ".join(filter(None, [self.article.title, self.article.date, self.article.source]))
         for value in (item.place, item.date):
-            if value:
-                found = locate(self._norm, value, max_segments=1)
-                if found:
-                    spans.extend(found)
-                else:
-                    problems.append(f"'{value}' does not occur in the article")
+            if not value:
+                continue
+            found = locate(self._norm, value, max_segments=1)
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            if found:
+                spans.extend(found)
+            elif value in meta:
+                continue
+            elif parts and all(name_in(p, self.article.text) or name_in(p, meta) for p in parts):
+                spans.extend(sp for p in parts for sp in locate(self._norm, p, max_segments=1)[:1])
+            else:
+                problems.append(f"'{value}' does not occur in the article")
         item.evidence = spans
         return problems
 

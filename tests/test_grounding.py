@@ -138,3 +138,17 @@ def test_invented_actor_is_listed_as_unknown_name(article):
 def test_anonymity_detection():
     assert is_anonymous("a senior US official") and is_anonymous("the official")
     assert not is_anonymous("Jake Sullivan") and not is_anonymous("White House official Jake Sullivan")
+
+
+def test_dateline_may_come_from_metadata_or_by_parts():
+    text = ("A gunman opened fire in downtown Seattle on Wednesday night, police said. " * 3).strip()
+    art = Article(text, date="2016-11-10", title="Seattle shooting")
+    g = Grounder(art, strict=False)
+    from briefing.schema import Dateline
+
+    ok = Dateline(place="Seattle, Washington", date="2016-11-10")
+    assert g.check_item("dateline", ok) == []
+    assert all(text[s.start:s.end] == s.text for s in ok.evidence)
+    bad = Dateline(place="Portland", date="2016-11-11")
+    assert g.check_item("dateline", bad) == ["'Portland' does not occur in the article",
+                                             "'2016-11-11' does not occur in the article"]
