@@ -146,7 +146,7 @@ def test_dateline_may_come_from_metadata_or_by_parts():
     g = Grounder(art, strict=False)
     from briefing.schema import Dateline
 
-    ok = Dateline(place="Seattle, Washington", date="2016-11-10")
+    ok = Dateline(place="Seattle, Downtown", date="2016-11-10")
     assert g.check_item("dateline", ok) == []
     assert all(text[s.start:s.end] == s.text for s in ok.evidence)
     bad = Dateline(place="Portland", date="2016-11-11")
