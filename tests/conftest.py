@@ -83,9 +83,17 @@ class ReadableSerializer:
     def serialize(cassette_dict: dict) -> str:
         import yaml
 
+        class Dumper(yaml.SafeDumper):
+            pass
+
+        def text(dumper, value):  # multi-line strings (prompts, answers) as literal blocks
+            style = "|" if "\n" in value and not any(c in value for c in "\r\t") else None
+            return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+        Dumper.add_representer(str, text)
         for i in cassette_dict.get("interactions", []):
             _decode_bodies(i)
-        return yaml.safe_dump(cassette_dict, allow_unicode=True, sort_keys=False, width=120)
+        return yaml.dump(cassette_dict, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=120)
 
     @staticmethod
     def deserialize(cassette_string: str) -> dict:
@@ -124,14 +132,14 @@ def _json_body(r1, r2):
 
 
 def pytest_recording_configure(config, vcr):
-    vcr.register_serializer("readable", ReadableSerializer)
+    vcr.register_serializer("yaml", ReadableSerializer)
     vcr.register_matcher("json_body", _json_body)
 
 
 @pytest.fixture(scope="module")
 def vcr_config():
     return {
-        "serializer": "readable",
+        "serializer": "yaml",
         "match_on": ["method", "path", "json_body"],
         "filter_headers": list(_SECRET_HEADERS),
         "before_record_request": _scrub_request,
