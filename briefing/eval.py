@@ -12,8 +12,9 @@ they are tested on constructed briefings and can be recomputed from saved briefi
 - length: words the briefing shows, and whether its HTML fits one page (when Chromium is available);
 - cost: calls, prompt and completion tokens and seconds, from ``briefing.meta.usage``.
 
-The runner serves the configured model once for the corpus, briefs each article, saves each article's record and
-briefing under the report folder, and reports an article whose model call fails as failed and goes on.
+The runner briefs each article with the configured model (served once, on the first extraction-cache miss), saves
+each article's record and briefing under the report folder, and reports an article whose model call fails as
+failed and goes on. A hand-written ``FINDINGS.md`` in the report folder is linked from the report.
 """
 
 from __future__ import annotations
@@ -568,6 +569,7 @@ def report_from_dir(folder: str | Path, *, corpus: str | None = None, names: lis
     models = sorted({a["model"] for a in articles if a.get("model")})
     hashes = sorted({a["prompt_hash"] for a in articles if a.get("prompt_hash")})
     return {"created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "corpus": corpus,
+            "findings": "FINDINGS.md" if (root / "FINDINGS.md").is_file() else None,
             "models": models, "prompt_hashes": hashes, "page_check": counter is not None, "rules": RULES,
             "overall": summarize(articles), "articles": articles}
 
