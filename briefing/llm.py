@@ -83,7 +83,8 @@ def _safe_request(kwargs: dict[str, Any]) -> dict[str, Any]:
 def _describe(exc: BaseException, endpoint: str, settings: Settings) -> tuple[type[ModelError], str]:
     import openai
 
-    tries = f"tried {settings.http_retries + 1} time(s) with backoff"
+    tries = (f"tried {settings.http_retries + 1} times with backoff" if settings.http_retries > 0 else
+             "tried once, no retries")
 
     kinds: list[tuple[type, Callable[[Any], str]]] = [
         (openai.APITimeoutError, lambda e: f"the model endpoint {endpoint} did not answer within "

@@ -143,7 +143,7 @@ def test_fault_5xx_exhausted_mock_transport(clock, status):
     e = fails(ep)
     assert len(ep.requests) == 4
     assert e.one_line() == (f"the model endpoint {ENDPOINT} failed with HTTP {status}: llama server crashed "
-                            f"(tried 4 time(s) with backoff)")
+                            f"(tried 4 times with backoff)")
 
 
 def test_fault_400_context_length_is_not_retried_and_names_the_limit_mock_transport(clock):
@@ -173,7 +173,7 @@ def test_fault_timeout_mock_transport(clock):
     ep = Endpoint(httpx2.ReadTimeout("timed out"))
     e = fails(ep, settings(timeout=7.5))
     assert len(ep.requests) == 4
-    assert e.one_line() == f"the model endpoint {ENDPOINT} did not answer within 7.5 s (tried 4 time(s) with backoff)"
+    assert e.one_line() == f"the model endpoint {ENDPOINT} did not answer within 7.5 s (tried 4 times with backoff)"
 
 
 def test_fault_connection_refused_mock_transport(clock):

@@ -15,7 +15,7 @@ from briefing.grounding import locate, normalize
 from briefing.ingest import load
 from briefing.prompts import render_messages
 from briefing.schema import Briefing, Extraction
-from tests.conftest import RECORDING, ROOT
+from tests.conftest import ROOT
 
 DATA = ROOT / "tests" / "data"
 INJECTION_PAGE = DATA / "news-page-injection.html"
@@ -53,10 +53,6 @@ def _model_strings(ex: Extraction) -> list[str]:
 
 # ------------------------------------------------------------------------------------------ prompt injection
 
-INJECTION_CASSETTE = ROOT / "cassettes" / "test_safety" / "test_prompt_injection_in_a_saved_news_page.yaml"
-
-
-@pytest.mark.skipif(not INJECTION_CASSETTE.exists() and not RECORDING, reason="TEMPORARY: cassette being recorded")
 @pytest.mark.vcr
 def test_prompt_injection_in_a_saved_news_page(model_settings, cassette_all_played, tmp_path, monkeypatch, capsys):
     """``briefing generate page.html`` on a saved news page whose body carries an "ignore previous instructions"
@@ -101,6 +97,16 @@ def test_prompt_injection_in_a_saved_news_page(model_settings, cassette_all_play
         for span in item.evidence:
             assert body[span.start:span.end] == span.text, path
     assert b.grounding.supported == sum(1 for _, i in b.extraction.items() if i.supported)
+    # This recorded answer invents a "broader movement" and "inequality and discrimination": items that state only
+    # those are flagged. (A true sentence followed by an invented one, as in its bottom line, still passes the
+    # word-overlap check: a known limit of grounding.)
+    invented = [(path, item) for path, item in b.extraction.items()
+                if re.match(r"(Gaga's protest is part of a broader movement|The protest is aimed at bringing attention"
+                            r"|Inequality and discrimination)", getattr(item, "text", None) or
+                            getattr(item, "what", None) or "")]
+    assert len(invented) == 5, [p for p, _ in invented]
+    for path, item in invented:
+        assert item.supported is False and path in b.grounding.unsupported, path
 
     # The key reached no output, no message and no cassette.
     for rendered in ("md", "html"):
