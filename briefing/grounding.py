@@ -228,7 +228,7 @@ class Grounder:
 
     article: Article
     strict: bool = True
-    min_overlap: float = 0.25
+    min_overlap: float = 0.5
     relocate_overlap: float = 0.6
     failures: list[str] = field(default_factory=list)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,9 @@ def render_messages(article: Article, *, language: str = "English") -> list[dict
     system = env.get_template("system.j2").render(
         field_guide=field_guide(), likelihoods=list(LIKELIHOOD_BANDS), plover=list(PLOVER_TYPES),
         language=language)
-    user = env.get_template("user.j2").render(numbered=article.numbered(), meta=meta)
+    # The article must not be able to close its own delimiter.
+    numbered = re.sub(r"<(/?)article", r"<\1 article", article.numbered(), flags=re.I)
+    user = env.get_template("user.j2").render(numbered=numbered, meta=meta)
     return [{"role": "system", "content": system.strip()}, {"role": "user", "content": user.strip()}]
 
 

@@ -74,11 +74,31 @@ def highlight_segments(text: str, spans: list[Span]) -> list[dict[str, Any]]:
     return segments
 
 
+def quote_text(quote: Any) -> str:
+    """A verified quote as the article has it (its exact source slices), else as the model gave it."""
+    if quote.supported and quote.evidence:
+        return " … ".join(span.text for span in quote.evidence)
+    return quote.text
+
+
 def safe_url(url: str | None) -> str | None:
     """Only http(s) links survive into output."""
     if url and url.strip().lower().startswith(("http://", "https://")):
         return url.strip()
     return None
+
+
+_MD_ESCAPES = str.maketrans({"<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]"})
+
+
+def md_escape(value: Any) -> Any:
+    """Text from the article or the model, made inert in Markdown: no raw HTML tags, no link syntax.
+    Template-made markup (a macro's output passed through ``|safe``) is left alone."""
+    from markupsafe import Markup
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return value.translate(_MD_ESCAPES)
+    return value
 
 
 @lru_cache(maxsize=8)
@@ -87,9 +107,10 @@ def _env(template_dir: str | None, autoescape: bool):
 
     loaders = [jinja2.FileSystemLoader(template_dir)] if template_dir else []
     loaders.append(jinja2.FileSystemLoader(str(data_dir("templates"))))
+    # HTML is autoescaped; Markdown output escapes every expression's text instead (see md_escape).
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
                              autoescape=autoescape, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
+                             keep_trailing_newline=True, finalize=None if autoescape else md_escape)
     env.filters["safe_url"] = safe_url
     return env
 
@@ -103,7 +124,7 @@ def context(briefing: Briefing, *, paper: str | None = None, omitted: list[str] 
         "meta": briefing.meta, "sections": SECTIONS, "bands": LIKELIHOOD_BANDS,
         "cites": lambda item: cites.get(id(item), []), "footnotes": notes.spans,
         "segments": highlight_segments(briefing.article.text, notes.spans),
-        "source_url": safe_url(briefing.article.url),
+        "source_url": safe_url(briefing.article.url), "quote_text": quote_text,
         "page_size": PAPERS.get(paper or ""), "omitted": omitted or [],
     }
 

@@ -80,3 +80,21 @@ def test_formats_are_a_table():
     assert {"md", "html"} <= set(FORMATS)
     with pytest.raises(RenderError, match="unknown format 'docx'"):
         render(None, "docx")
+
+
+def test_markdown_makes_model_and_article_text_inert(example_text):
+    art = Article(example_text + '\n\nA caption <img src=x onerror="alert(1)"> here.')
+    data = _extraction(headline='<script>alert("x")</script> [click](javascript:alert(1)) talks')
+    ex = Extraction.model_validate(data, context={"check": Grounder(art, strict=False)})
+    md = render(build(art, ex), "md")
+    assert "<script" not in md and "<img" not in md
+    assert not re.search(r"(?<!\\)\]\(javascript:", md), "no live link syntax"
+    assert "&lt;script&gt;" in md and "\\[click\\]" in md
+    assert "✓[^" in md, "template-made footnote marks stay markup"
+
+
+def test_verified_quotes_show_the_source_slice_not_the_models_copy(briefing):
+    md, html = render(briefing, "md"), render(briefing, "html")
+    assert "Both sides send strong — sometimes angry — messages" in md  # the article's em dashes
+    assert "Both sides send strong - sometimes angry - messages" not in md
+    assert "Both sides send strong — sometimes angry — messages" in html
