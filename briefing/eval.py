@@ -52,9 +52,10 @@ COVERAGE_RULE = (
 
 RULES = {
     "grounding": "Items whose `supported` flag is true and whose evidence spans are exact slices of the source, "
-                 "over all checked items plus the quotes grounding dropped. 'Wrong sentence ids' counts the "
-                 "unverified cited items that another single sentence of the source does state (by the same "
-                 "grounding check): the claim is in the article, the citation is not.",
+                 "over all checked items plus the quotes grounding dropped. 'Cited at the wrong sentences' counts "
+                 "the cited items whose claim is in the article but not in the sentences the model cited: those "
+                 "grounding re-anchored (`located`), and unverified ones that another single sentence passes by "
+                 "the same check.",
     "quotes": "Every quote the model wrote (shown, and dropped by grounding) is looked up with grounding.locate "
               "(tolerant of quote marks, dashes, whitespace and ellipses); a verbatim quote's speaker is checked "
               "with grounding.attribution_ok. Both shares are over all quotes.",
@@ -139,8 +140,8 @@ def ratio(num: int, den: int) -> float | None:
 
 
 def grounding_metric(b: Briefing) -> dict[str, Any]:
-    """Verified items over all checked items; also which unverified items another sentence of the source does
-    state (the model cited the wrong sentence ids) — those a re-anchoring step or better citing would save."""
+    """Verified items over all checked items; also which items the model cited at the wrong sentences: verified
+    only because grounding re-anchored them (``located``), or unverified but stated by another sentence."""
     from .article import Article
     from .grounding import Grounder
     from .schema import Cited
