@@ -52,7 +52,9 @@ COVERAGE_RULE = (
 
 RULES = {
     "grounding": "Items whose `supported` flag is true and whose evidence spans are exact slices of the source, "
-                 "over all checked items plus the quotes grounding dropped. 'Cited at the wrong sentences' counts "
+                 "over all checked items plus the quotes grounding dropped (a dateline grounding accepted from the "
+                 "article's metadata date has no span in the text, so it is not counted as verified here). "
+                 "'Cited at the wrong sentences' counts "
                  "the cited items whose claim is in the article but not in the sentences the model cited: those "
                  "grounding re-anchored (`located`), and unverified ones that another single sentence passes by "
                  "the same check.",

@@ -364,3 +364,9 @@ def test_grounding_tells_wrong_sentence_ids_from_unstated_claims():
     # key_points[1] is re-anchored by grounding to the sentence that states it: verified, but counted as a wrong id
     assert "key_points[2]" in m["unverified"] and "key_points[1]" not in m["unverified"]
     assert m["wrong_ids"] == ["key_points[1]"]
+
+
+def test_a_dateline_supported_only_by_metadata_is_not_verified_in_the_text():
+    b = make(extraction(dateline={"place": None, "date": "2021-05-05"}))
+    assert b.extraction.dateline.supported is True and b.extraction.dateline.evidence == []
+    assert "dateline" in ev.grounding_metric(b)["unverified"]
