@@ -46,7 +46,7 @@ def main() -> int:
     ap.add_argument("--local-model", default=None)
     args = ap.parse_args()
     out = Path(tempfile.mkdtemp()) / "b.json"
-    cmd = [sys.executable, "-m", "briefing", "generate", args.article, "-f", "json", "-o", str(out), "-q"]
+    cmd = [sys.executable, "-m", "briefing", "generate", args.article, "-f", "json", "-o", str(out), "-q", "--no-cache"]
     if args.local_model:
         cmd += ["--local-model", args.local_model]
     env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}

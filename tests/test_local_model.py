@@ -45,7 +45,8 @@ def test_local_model_generates_a_grounded_briefing(tmp_path, model_cache):
     out = tmp_path / "out.json"
     env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
     env["BRIEFING_CACHE_DIR"] = str(model_cache)
-    r = subprocess.run([sys.executable, "-m", "briefing", "generate", str(EXAMPLE), "-f", "json", "-o", str(out)],
+    r = subprocess.run([sys.executable, "-m", "briefing", "generate", str(EXAMPLE), "-f", "json", "-o", str(out),
+                        "--no-cache"],
                        capture_output=True, text=True, cwd=ROOT, env=env, timeout=1200)
     assert r.returncode == 0, r.stderr
     assert "loading qwen2.5-coder-1.5b" in r.stderr, "progress on stderr names the model"
@@ -59,3 +60,30 @@ def test_local_model_generates_a_grounded_briefing(tmp_path, model_cache):
 
     check_every_span(doc)
     assert _servers() == before, "the model server was left running"
+
+
+def test_ctrl_c_stops_the_local_server_and_writes_nothing(tmp_path, model_cache):
+    import signal
+    import time
+
+    pytest.importorskip("llama_cpp", reason="the local extra is not installed")
+    before = _servers()
+    out = tmp_path / "out.md"
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
+    env["BRIEFING_CACHE_DIR"] = str(model_cache)
+    proc = subprocess.Popen([sys.executable, "-m", "briefing", "generate", str(EXAMPLE), "-o", str(out),
+                             "--no-cache"],
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+    seen = ""
+    deadline = time.monotonic() + 300
+    while "briefing 672 words" not in seen and time.monotonic() < deadline and proc.poll() is None:
+        seen += proc.stderr.readline()
+    assert "briefing 672 words" in seen, seen
+    assert len(_servers()) == len(before) + 1, "the model server is up while generating"
+    proc.send_signal(signal.SIGINT)
+    rest = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 130 and "interrupted" in rest
+    assert "Traceback" not in rest
+    assert not out.exists() and not list(tmp_path.iterdir())
+    time.sleep(1)
+    assert _servers() == before, "Ctrl-C left the model server running"
