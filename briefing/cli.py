@@ -10,8 +10,10 @@ import argparse
 import json
 import sys
 import time
-from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported lazily: `briefing --help` must start fast
+    from typing import Callable
 
 from .errors import BriefingError, InputError
 
@@ -84,6 +86,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     layout = _layout(args)
     say = _progress(args.quiet)
     settings = _settings(args)
+    from pathlib import Path
+
     if is_many(args.input) or (args.output and Path(args.output).is_dir()):
         return _generate_many(args, settings, layout)
     article = load(args.input[0], date=args.date)
