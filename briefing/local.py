@@ -195,7 +195,7 @@ def _free_port() -> int:
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child
     os.setsid()
     with contextlib.suppress(Exception):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: uvicorn would finish the request first
 
 
 def server_command(path: Path, port: int, n_ctx: int, threads: int) -> list[str]:
