@@ -364,7 +364,8 @@ def finalize(ex: Extraction, article: Article) -> Grounding:
     names = [a.name for a in ex.actors] + [a.affiliation or "" for a in ex.actors] + \
         [p.party for p in ex.positions] + [q.speaker for q in ex.quotes] + [e.who or "" for e in ex.timeline] + \
         [e.recipient or "" for e in ex.timeline]
-    free = [ex.bottom_line.text]  # not the headline: title case makes every word look like a name + [p.text for p in ex.key_points] + [p.text for p in ex.issues] + \
+    # Not the headline: its title case makes every word look like a name.
+    free = [ex.bottom_line.text] + [p.text for p in ex.key_points] + [p.text for p in ex.issues] + \
         [o.text for o in ex.outlook] + [e.what for e in ex.timeline] + [a.stance or "" for a in ex.actors] + \
         [p.stance for p in ex.positions]
     unknown = [n for n in dict.fromkeys(names) if n and not name_in(n, article.text)]
