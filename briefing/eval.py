@@ -264,7 +264,8 @@ def stems(text: str) -> set[str]:
     return {stem(w) for w in content_words(text)}
 
 
-def coverage_texts(b: Briefing) -> list[str]:
+def _section_texts(b: Briefing) -> list[str]:
+    """The texts of the sections both coverage and the shown-text checks read, in document order."""
     ex = b.extraction
     out = [ex.headline, ex.dateline.place or "", ex.dateline.date or "", ex.bottom_line.text]
     out += [p.text for p in ex.key_points]
@@ -272,8 +273,12 @@ def coverage_texts(b: Briefing) -> list[str]:
     out += [f"{p.party} {p.stance}" for p in ex.positions]
     out += [" ".join(filter(None, (e.date, e.what, e.who, e.recipient))) for e in ex.timeline]
     out += [" ".join(filter(None, (q.speaker, q.text, q.context))) for q in ex.quotes]
-    out += [p.text for p in ex.issues] + [o.text for o in ex.outlook]
+    out += [p.text for p in ex.issues]
     return out
+
+
+def coverage_texts(b: Briefing) -> list[str]:
+    return _section_texts(b) + [o.text for o in b.extraction.outlook]
 
 
 def _briefing_dates(b: Briefing) -> set[str]:
@@ -324,13 +329,7 @@ def coverage_metric(b: Briefing, gold: dict[str, list[str]]) -> dict[str, Any]:
 
 def shown_texts(b: Briefing) -> list[str]:
     ex = b.extraction
-    out = [ex.headline, ex.dateline.place or "", ex.dateline.date or "", ex.bottom_line.text]
-    out += [p.text for p in ex.key_points]
-    out += [" ".join(filter(None, (a.name, a.role, a.affiliation, a.stance))) for a in ex.actors]
-    out += [f"{p.party} {p.stance}" for p in ex.positions]
-    out += [" ".join(filter(None, (e.date, e.what, e.who, e.recipient))) for e in ex.timeline]
-    out += [" ".join(filter(None, (q.speaker, q.text, q.context))) for q in ex.quotes]
-    out += [p.text for p in ex.issues]
+    out = _section_texts(b)
     out += [f"{o.text} {o.basis}" for o in ex.outlook]
     out += [q.text for q in ex.open_questions]
     return out
