@@ -59,7 +59,7 @@ def test_local_model_generates_a_grounded_briefing(tmp_path, model_cache):
     from tests.test_pipeline import check_every_span
 
     check_every_span(doc)
-    assert _servers() == before, "the model server was left running"
+    assert set(_servers()) <= set(before), "the model server was left running"
 
 
 def test_ctrl_c_stops_the_local_server_and_writes_nothing(tmp_path, model_cache):
@@ -79,11 +79,11 @@ def test_ctrl_c_stops_the_local_server_and_writes_nothing(tmp_path, model_cache)
     while "briefing 672 words" not in seen and time.monotonic() < deadline and proc.poll() is None:
         seen += proc.stderr.readline()
     assert "briefing 672 words" in seen, seen
-    assert len(_servers()) == len(before) + 1, "the model server is up while generating"
+    assert set(_servers()) - set(before), "the model server is up while generating"
     proc.send_signal(signal.SIGINT)
     rest = proc.communicate(timeout=60)[1]
     assert proc.returncode == 130 and "interrupted" in rest
     assert "Traceback" not in rest
     assert not out.exists() and not list(tmp_path.iterdir())
     time.sleep(1)
-    assert _servers() == before, "Ctrl-C left the model server running"
+    assert set(_servers()) <= set(before), "Ctrl-C left the model server running"
