@@ -269,7 +269,7 @@ class Runner:
     def brief(self, article: Article, *, item: str | None = None, strict: bool = False) -> Outcome:
         """Brief one article: from the cache when it holds this exact request, else from the model."""
         from .grounding import Grounder
-        from .pipeline import LOCAL_CONTEXT, build, check_fits, extract
+        from .pipeline import LOCAL_CONTEXT, build, check_fits, check_strict, extract
         from .prompts import prompt_hash
         from .cache import model_identity
         from .schema import Extraction
@@ -305,10 +305,8 @@ class Runner:
                          endpoint_url=None if self.provider == "local" else base_url)
         if cached:
             briefing.meta.cached = True  # Meta allows extra fields
-        if strict and (briefing.grounding.unsupported or briefing.grounding.dropped_quotes):
-            g = briefing.grounding
-            raise UngroundedError(f"--strict: {g.figure}; unsupported: {', '.join(g.unsupported) or 'none'}; "
-                                  f"dropped quotes: {len(g.dropped_quotes)}", briefing=briefing)
+        if strict:
+            check_strict(briefing)
         return Outcome(briefing=briefing, usage=usage, cached=cached, key=key)
 
 

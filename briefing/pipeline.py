@@ -135,8 +135,14 @@ def generate(article: Article | str, settings: Settings | None = None, *, strict
                                     on_call=on_call)
     briefing = build(article, extraction, usage=usage, model=label, provider=provider,
                      endpoint_url=None if provider == "local" else base_url)
-    if strict and (briefing.grounding.unsupported or briefing.grounding.dropped_quotes):
-        g = briefing.grounding
+    if strict:
+        check_strict(briefing)
+    return briefing
+
+
+def check_strict(briefing: Briefing) -> None:
+    """``--strict``: refuse a briefing with any unsupported item or withheld quote."""
+    g = briefing.grounding
+    if g.unsupported or g.dropped_quotes:
         raise UngroundedError(f"--strict: {g.figure}; unsupported: {', '.join(g.unsupported) or 'none'}; "
                               f"dropped quotes: {len(g.dropped_quotes)}", briefing=briefing)
-    return briefing
