@@ -35,19 +35,20 @@ REAL_CACHE = _user_cache()
 
 
 @pytest.fixture
-def model_cache():
-    return REAL_CACHE
+def local_env():
+    """What a newcomer has: no key, no endpoint; the assembled model in the real user cache."""
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
+    env["BRIEFING_CACHE_DIR"] = str(REAL_CACHE)
+    return env
 
 
-def test_local_model_generates_a_grounded_briefing(tmp_path, model_cache):
+def test_local_model_generates_a_grounded_briefing(tmp_path, local_env):
     pytest.importorskip("llama_cpp", reason="the local extra is not installed")
     before = _servers()
     out = tmp_path / "out.json"
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
-    env["BRIEFING_CACHE_DIR"] = str(model_cache)
     r = subprocess.run([sys.executable, "-m", "briefing", "generate", str(EXAMPLE), "-f", "json", "-o", str(out),
                         "--no-cache"],
-                       capture_output=True, text=True, cwd=ROOT, env=env, timeout=1200)
+                       capture_output=True, text=True, cwd=ROOT, env=local_env, timeout=1200)
     assert r.returncode == 0, r.stderr
     assert "loading qwen2.5-coder-1.5b" in r.stderr, "progress on stderr names the model"
     b = Briefing.model_validate_json(out.read_text())
@@ -62,18 +63,16 @@ def test_local_model_generates_a_grounded_briefing(tmp_path, model_cache):
     assert set(_servers()) <= set(before), "the model server was left running"
 
 
-def test_ctrl_c_stops_the_local_server_and_writes_nothing(tmp_path, model_cache):
+def test_ctrl_c_stops_the_local_server_and_writes_nothing(tmp_path, local_env):
     import signal
     import time
 
     pytest.importorskip("llama_cpp", reason="the local extra is not installed")
     before = _servers()
     out = tmp_path / "out.md"
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
-    env["BRIEFING_CACHE_DIR"] = str(model_cache)
     proc = subprocess.Popen([sys.executable, "-m", "briefing", "generate", str(EXAMPLE), "-o", str(out),
                              "--no-cache"],
-                            stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT, env=local_env)
     seen = ""
     deadline = time.monotonic() + 300
     while "briefing 672 words" not in seen and time.monotonic() < deadline and proc.poll() is None:
