@@ -270,6 +270,7 @@ class Runner:
         """Brief one article: from the cache when it holds this exact request, else from the model."""
         from .grounding import Grounder
         from .pipeline import LOCAL_CONTEXT, build, check_fits, check_strict, extract
+        from .llm import sections_for
         from .prompts import prompt_hash
         from .cache import model_identity
         from .schema import Extraction
@@ -284,7 +285,7 @@ class Runner:
             model = ident["model"]
         else:
             base_url, model = self.endpoint()
-            phash = prompt_hash()
+            phash = prompt_hash(sections_for(self.settings))
             ident = model_identity(self.settings, model, base_url)
 
             def on_call(rec: Any) -> None:
@@ -302,7 +303,8 @@ class Runner:
                                usage=usage.as_dict())
             cached = False
         briefing = build(article, ex, usage=usage, model=ident["model"], provider=self.provider,
-                         endpoint_url=None if self.provider == "local" else base_url)
+                         endpoint_url=None if self.provider == "local" else base_url,
+                         sections=sections_for(self.settings))
         if cached:
             briefing.meta.cached = True  # Meta allows extra fields
         if strict:

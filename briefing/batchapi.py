@@ -41,21 +41,23 @@ def request_body(article: Article, settings: Settings) -> dict[str, Any]:
     import instructor
     from instructor.processing import handle_response_model
 
-    from .llm import BACKENDS
+    from .llm import BACKENDS, sections_for
     from .prompts import render_messages
-    from .schema import Extraction
+    from .schema import extraction_model
 
     provider = settings.resolved_provider()
     backend = BACKENDS[provider]
     model = settings.model or ("local" if provider == "local" else backend.default_model)
     if not model:
         raise ConfigError(f"name the model the batch runner serves with --model (provider {provider})")
-    messages = render_messages(article, language=settings.language)
-    _, body = handle_response_model(Extraction, mode=getattr(instructor.Mode, backend.mode), messages=messages,
+    sections = sections_for(settings)
+    response_model = extraction_model(sections)
+    messages = render_messages(article, language=settings.language, sections=sections)
+    _, body = handle_response_model(response_model, mode=getattr(instructor.Mode, backend.mode), messages=messages,
                                     model=model, temperature=settings.temperature, seed=settings.seed,
                                     max_tokens=settings.max_tokens)
     if backend.extras:
-        body.update(backend.extras(Extraction.model_json_schema()))  # what the openai client merges from extra_body
+        body.update(backend.extras(response_model.model_json_schema()))  # what the openai client merges from extra_body
     return body
 
 
@@ -63,13 +65,14 @@ def prepare(items: list[Input], settings: Settings, out_path: str | Path, *, dat
             say=print) -> tuple[int, list[tuple[str, str]]]:
     """Write the requests and the articles beside them; return how many were written and the failures."""
     from .output import write_atomic
+    from .llm import sections_for
     from .prompts import prompt_hash
     from .schema import SCHEMA_VERSION
 
     requests: list[str] = []
     articles: list[str] = []
     failures: list[tuple[str, str]] = []
-    phash = prompt_hash()
+    phash = prompt_hash(sections_for(settings))
     for item in items:
         try:
             article = item.load(date)
@@ -83,6 +86,7 @@ def prepare(items: list[Input], settings: Settings, out_path: str | Path, *, dat
         info = {k: v for k, v in asdict(article).items() if k != "meta"}
         articles.append(json.dumps({"custom_id": item.id, "input": item.origin, "article": info,
                                     "prompt_hash": phash, "schema_version": SCHEMA_VERSION,
+                                    "sections": sections_for(settings),
                                     "provider": settings.resolved_provider(), "model": body.get("model")},
                                    ensure_ascii=False))
     write_atomic(out_path, "".join(line + "\n" for line in requests))
@@ -179,10 +183,11 @@ def collect(results_path: str | Path, out_dir: str | Path, *, articles: str | Pa
             known[str(rec["custom_id"])] = rec
         else:
             raise InputError(f"{articles}:{n}: not an articles record written by `briefing batch prepare`")
-    stale = {r.get("prompt_hash") for r in known.values()} - {prompt_hash()}
+    current = {prompt_hash(r.get("sections") or "full") for r in known.values()}
+    stale = {r.get("prompt_hash") for r in known.values()} - current
     if stale:
         say(f"warning: the requests were prepared with other prompts or schema ({', '.join(sorted(stale))}; now "
-            f"{prompt_hash()}); the answers are still checked against the current schema")
+            f"{', '.join(sorted(current))}); the answers are still checked against the current schema")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     records: list[dict[str, Any]] = []
@@ -214,7 +219,8 @@ def collect(results_path: str | Path, out_dir: str | Path, *, articles: str | Pa
             article = Article(**info["article"])
             ex = extraction_from(body, article)
             briefing = build(article, ex, usage=usage, model=body.get("model") or info.get("model"),
-                             provider=info.get("provider"), endpoint_url=None)
+                             provider=info.get("provider"), endpoint_url=None,
+                             sections=info.get("sections") or "full")
             briefing.meta.batch = True  # Meta allows extra fields
             target = out / f"{_slug(cid)}.{output_suffix(fmt)}"
             write_atomic(target, render(briefing))

@@ -12,6 +12,7 @@ flag                        environment            meaning
 ``--local-model``           ``BRIEFING_LOCAL_MODEL`` which packaged local model to use
 ``--max-retries``           ``BRIEFING_MAX_RETRIES`` re-asks after invalid or ungrounded answers
 ``--timeout``               ``BRIEFING_TIMEOUT``   seconds per request
+``--sections``              ``BRIEFING_SECTIONS``  full | brief (default: brief for the local model)
 ==========================  =====================  ==================================================
 
 Auto provider: no base URL and a key → ``openai``; no base URL and no key → ``local`` (a model on this
@@ -28,6 +29,8 @@ from typing import Any, Mapping
 from .errors import ConfigError
 
 PROVIDERS = ("openai", "llamacpp", "ollama", "vllm", "local")
+#: Section profiles (``briefing.schema.PROFILES``); ``None`` takes the provider's default.
+SECTION_PROFILES = ("full", "brief")
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class Settings:
     http_retries: int = 3
     language: str = "English"
     quiet: bool = False
+    sections: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
@@ -57,6 +61,7 @@ class Settings:
             "api_key": env.get("OPENAI_API_KEY") or None,
             "gguf": env.get("BRIEFING_GGUF") or None,
             "local_model": env.get("BRIEFING_LOCAL_MODEL") or None,
+            "sections": env.get("BRIEFING_SECTIONS") or None,
         }
         for name, conv in (("max_retries", int), ("timeout", float), ("max_tokens", int)):
             raw = env.get(f"BRIEFING_{name.upper()}")
@@ -74,6 +79,8 @@ class Settings:
     def check(self) -> None:
         if self.provider is not None and self.provider not in PROVIDERS:
             raise ConfigError(f"unknown provider {self.provider!r}; choose one of {', '.join(PROVIDERS)}")
+        if self.sections is not None and self.sections not in SECTION_PROFILES:
+            raise ConfigError(f"unknown sections {self.sections!r}; choose one of {', '.join(SECTION_PROFILES)}")
         if self.max_retries < 0 or self.max_tokens < 1 or self.timeout <= 0:
             raise ConfigError("max-retries must be ≥ 0, max-tokens ≥ 1 and timeout > 0")
 

@@ -31,16 +31,22 @@ class Backend:
     default_model: str | None = None
     default_base_url: str | None = None
     needs_key: bool = False
+    sections: str = "full"             # section profile asked for unless --sections says otherwise
 
 
 #: provider → how to ask it for schema-valid JSON.
 BACKENDS: dict[str, Backend] = {
     "openai": Backend("TOOLS", default_model="gpt-4o-mini", needs_key=True),
     "llamacpp": Backend("JSON_SCHEMA", _llamacpp_extras, default_model="local"),
-    "local": Backend("JSON_SCHEMA", _llamacpp_extras, default_model="local"),
+    "local": Backend("JSON_SCHEMA", _llamacpp_extras, default_model="local", sections="brief"),
     "ollama": Backend("JSON_SCHEMA", default_base_url="http://localhost:11434/v1"),
     "vllm": Backend("JSON_SCHEMA", default_base_url="http://localhost:8000/v1"),
 }
+
+
+def sections_for(settings: Settings) -> str:
+    """The section profile a run asks for: ``--sections``, else the provider's default."""
+    return settings.sections or BACKENDS[settings.resolved_provider()].sections
 
 
 @dataclass

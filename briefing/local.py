@@ -199,7 +199,7 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child
 
 
 def server_command(path: Path, port: int, n_ctx: int, threads: int) -> list[str]:
-    return [sys.executable, "-m", "llama_cpp.server", "--model", str(path), "--model_alias", "local",
+    return [sys.executable, "-m", "briefing.llama_server", "--model", str(path), "--model_alias", "local",
             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(n_ctx), "--n_threads", str(threads),
             "--n_threads_batch", str(threads), "--n_batch", "512", "--flash_attn", "true",
             "--logits_all", "false", "--verbose", "false"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from pathlib import Path
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterator
@@ -13,9 +14,9 @@ from .config import Settings
 from .dates import parse_reference, reference_from_text, resolve
 from .errors import InputError, ModelError, UngroundedError, Usage
 from .grounding import Grounder, finalize
-from .llm import BACKENDS, CallRecord, completion_text, structured_call
+from .llm import BACKENDS, CallRecord, completion_text, sections_for, structured_call
 from .prompts import prompt_hash, render_messages
-from .schema import ArticleInfo, Briefing, Extraction, Meta
+from .schema import ArticleInfo, Briefing, Extraction, Meta, extraction_model
 
 Progress = Callable[[str], None]
 
@@ -79,6 +80,21 @@ def _lenient(article: Article, error: ModelError) -> Extraction | None:
         return None
 
 
+def _trim_capped(ex: Extraction) -> None:
+    """A text that hit its length cap was cut off mid-word by the decoding grammar: end it at its last complete
+    sentence, else at its last whole word with an ellipsis."""
+    for _, item in ex.items():
+        for name, info in type(item).model_fields.items():
+            value = getattr(item, name)
+            cap = next((m.max_length for m in info.metadata if hasattr(m, "max_length")), None)
+            if not isinstance(value, str) or cap is None or len(value) < cap:
+                continue
+            ends = [m.end() for m in re.finditer(r"[.!?](?=\s)", value)]
+            cut = (value[:ends[-1]] if ends and ends[-1] > cap // 5
+                   else value[:cap - 2].rsplit(" ", 1)[0].rstrip(" ,;:") + " …")
+            setattr(item, name, cut)
+
+
 def _resolve_dates(ex: Extraction, article: Article) -> None:
     ref = parse_reference(article.date) or reference_from_text(ex.dateline.date, article.text)
     ex.dateline.iso = resolve(ex.dateline.date, ref)
@@ -88,13 +104,19 @@ def _resolve_dates(ex: Extraction, article: Article) -> None:
 
 def extract(article: Article, settings: Settings, *, base_url: str | None, model: str,
             client: Any = None, on_call: Callable[[CallRecord], None] | None = None) -> tuple[Extraction, Usage]:
-    """The model call with grounding inside validation; a lenient fallback when only grounding failed."""
-    messages = render_messages(article, language=settings.language)
+    """The model call with grounding inside validation; a lenient fallback when only grounding failed.
+
+    The call asks for the sections of the run's profile (``--sections``); the answer becomes an
+    :class:`Extraction` whose other sections are empty."""
+    sections = sections_for(settings)
+    messages = render_messages(article, language=settings.language, sections=sections)
     grounder = Grounder(article, strict=True)
     try:
-        result = structured_call(messages, Extraction, settings, base_url=base_url, model=model,
+        result = structured_call(messages, extraction_model(sections), settings, base_url=base_url, model=model,
                                  context={"check": grounder}, client=client, on_call=on_call)
-        return result.value, result.usage
+        value = result.value
+        return (value if isinstance(value, Extraction) else Extraction.model_validate(value.model_dump()),
+                result.usage)
     except ModelError as e:
         if not grounder.failures or type(e) is not ModelError:
             raise
@@ -105,12 +127,13 @@ def extract(article: Article, settings: Settings, *, base_url: str | None, model
 
 
 def build(article: Article, extraction: Extraction, *, usage: Usage | None = None, model: str | None = None,
-          provider: str | None = None, endpoint_url: str | None = None) -> Briefing:
+          provider: str | None = None, endpoint_url: str | None = None, sections: str = "full") -> Briefing:
     """Wrap a checked extraction into the briefing document."""
+    _trim_capped(extraction)
     _resolve_dates(extraction, article)
     grounding = finalize(extraction, article)
     meta = Meta(model=model, provider=provider, endpoint=endpoint_url, usage=(usage or Usage()).as_dict(),
-                prompt_hash=prompt_hash(), created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                prompt_hash=prompt_hash(sections), sections=sections, created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 tool_version=__version__)
     info = ArticleInfo(text=article.text, title=article.title, source=article.source, url=article.url,
                        author=article.author, date=article.date, language=article.language)
@@ -134,7 +157,7 @@ def generate(article: Article | str, settings: Settings | None = None, *, strict
         extraction, usage = extract(article, settings, base_url=base_url, model=model, client=client,
                                     on_call=on_call)
     briefing = build(article, extraction, usage=usage, model=label, provider=provider,
-                     endpoint_url=None if provider == "local" else base_url)
+                     endpoint_url=None if provider == "local" else base_url, sections=sections_for(settings))
     if strict:
         check_strict(briefing)
     return briefing

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from .article import Article
 from .resources import data_dir
-from .schema import LIKELIHOOD_BANDS, PLOVER_TYPES, SCHEMA_VERSION, Extraction
+from .schema import LIKELIHOOD_BANDS, PLOVER_TYPES, SCHEMA_VERSION, Extraction, extraction_model
 
 
 @lru_cache(maxsize=4)
@@ -56,12 +56,13 @@ def field_guide(model: type[BaseModel] = Extraction, prefix: str = "") -> list[s
     return lines
 
 
-def render_messages(article: Article, *, language: str = "English") -> list[dict[str, str]]:
+def render_messages(article: Article, *, language: str = "English", sections: str = "full") -> list[dict[str, str]]:
+    """System and user messages for one article; the field guide lists the fields of the ``sections`` profile."""
     env = _env(str(prompt_dir()))
     meta = {k: v for k, v in (("title", article.title), ("source", article.source), ("date", article.date))
             if v}
     system = env.get_template("system.j2").render(
-        field_guide=field_guide(), likelihoods=list(LIKELIHOOD_BANDS), plover=list(PLOVER_TYPES),
+        field_guide=field_guide(extraction_model(sections)), likelihoods=list(LIKELIHOOD_BANDS), plover=list(PLOVER_TYPES),
         language=language)
     # The article must not be able to close its own delimiter.
     numbered = re.sub(r"<(/?)article", r"<\1 article", article.numbered(), flags=re.I)
@@ -69,11 +70,13 @@ def render_messages(article: Article, *, language: str = "English") -> list[dict
     return [{"role": "system", "content": system.strip()}, {"role": "user", "content": user.strip()}]
 
 
-def prompt_hash() -> str:
-    """A hash of everything that shapes the model's answer apart from the article: templates and schema."""
+def prompt_hash(sections: str = "full") -> str:
+    """A hash of everything that shapes the model's answer apart from the article: templates, schema, profile."""
     h = hashlib.sha256(SCHEMA_VERSION.encode())
+    if sections != "full":  # the full profile keeps the hash it had before profiles existed
+        h.update(sections.encode())
     for p in sorted(prompt_dir().glob("*.j2")):
         h.update(p.name.encode())
         h.update(p.read_bytes())
-    h.update(json.dumps(Extraction.model_json_schema(), sort_keys=True).encode())
+    h.update(json.dumps(extraction_model(sections).model_json_schema(), sort_keys=True).encode())
     return h.hexdigest()[:16]

@@ -9,12 +9,13 @@ stops a small model from looping until max_tokens.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 #: ICD 203 likelihood bands, lowest to highest, with their probability ranges.
 LIKELIHOOD_BANDS: dict[str, str] = {
@@ -45,7 +46,7 @@ PloverType = Literal[
 Ids = Annotated[
     list[Annotated[int, Field(ge=1, le=999)]],
     Field(min_length=1, max_length=3,
-          description="Evidence: ids of the numbered article sentences [n] that state this item."),
+          description="Ids of the article sentences [n] that state this item (find them; any order)."),
 ]
 
 
@@ -53,8 +54,12 @@ def _text(max_chars: int, description: str) -> Any:
     return Field(min_length=1, max_length=max_chars, description=description)
 
 
-def _items(max_items: int, description: str, min_items: int = 0) -> Any:
-    """A required, bounded list: required so a grammar cannot skip it, bounded so it cannot loop."""
+def _items(max_items: int, description: str, min_items: int = 0, optional: bool = False) -> Any:
+    """A bounded list, bounded so a grammar cannot loop; required in every model schema (``_all_required``).
+    ``optional`` sections default to empty when a profile does not ask for them."""
+    if optional:  # the minimum binds the model (schema, grammar), not a briefing read back without the section
+        return Field(default_factory=list, max_length=max_items, description=description,
+                     json_schema_extra={"minItems": min_items})
     return Field(min_length=min_items, max_length=max_items, description=description)
 
 
@@ -89,86 +94,99 @@ class Cited(Item):
 
 
 class Point(Cited):
-    text: str = _text(220, "One factual statement from the article, at most 30 words.")
+    text: str = _text(220, "One fact, at most 15 words, in your own words.")
     ev: Ids
 
 
 class Dateline(Item):
-    place: str | None = Field(max_length=60, description="Place of the dateline, as stated, or null.")
-    date: str | None = Field(max_length=40, description="Date of the dateline, as stated, or null.")
+    place: str | None = Field(max_length=60, description="Place of the dateline, as written, or null.")
+    date: str | None = Field(max_length=40, description="Date of the dateline, as written, or null.")
     iso: SkipJsonSchema[str | None] = Field(default=None, description="ISO date when derivable (computed).")
 
 
 class BottomLine(Cited):
-    text: str = _text(420, "Bottom line up front: at most 2 sentences, at most 60 words.")
+    text: str = _text(420, "Who did what, where, when and why: one sentence, at most 30 words.")
     ev: Ids
 
 
 class Actor(Cited):
     name: str = _text(80, "Person or body, named as in the article.")
     role: str | None = Field(max_length=100, description="Role or title, as stated, or null.")
-    affiliation: str | None = Field(max_length=80, description="Country or organisation, or null.")
-    stance: str | None = Field(max_length=200, description="The actor's stated stance, at most 25 words, or null.")
+    affiliation: SkipJsonSchema[str | None] = Field(default=None, max_length=80,
+                                                    description="Country or organisation (not asked of the model).")
+    stance: SkipJsonSchema[str | None] = Field(default=None, max_length=200,
+                                               description="The actor's stance (not asked; see positions).")
     ev: Ids
 
 
 class Position(Cited):
     party: str = _text(60, "A party to the matter, e.g. a country or organisation.")
-    stance: str = _text(220, "What this party stated or wants, at most 30 words.")
+    stance: str = _text(220, "What it stated or wants, at most 15 words.")
     ev: Ids
 
 
 class Event(Cited):
     date: str | None = Field(max_length=40, description="When, as the article states it, or null.")
-    what: str = _text(200, "What happened, at most 25 words.")
+    what: str = _text(200, "What happened, at most 12 words.")
     who: str | None = Field(max_length=80, description="Who acted, or null.")
-    recipient: str | None = Field(default=None, max_length=80, description="Who it was aimed at, if any.")
-    type: PloverType = Field(description="PLOVER event type of what happened.")
-    mode: str | None = Field(default=None, max_length=40, description="PLOVER mode, only where clear.")
-    context: str | None = Field(default=None, max_length=40, description="PLOVER context, only where clear.")
+    recipient: SkipJsonSchema[str | None] = Field(default=None, max_length=80,
+                                                  description="Who it was aimed at (not asked of the model).")
+    type: PloverType = Field(description="PLOVER event type.")
+    mode: SkipJsonSchema[str | None] = Field(default=None, max_length=40,
+                                             description="PLOVER mode (not asked of the model).")
+    context: SkipJsonSchema[str | None] = Field(default=None, max_length=40,
+                                                description="PLOVER context (not asked of the model).")
     ev: Ids
     iso: SkipJsonSchema[str | None] = Field(default=None, description="ISO date when derivable (computed).")
 
 
 class Quote(Item):
-    speaker: str = _text(80, "Who said it, exactly as the article attributes it (an anonymous official "
-                             "stays anonymous).")
-    text: str = _text(400, "The quoted words, copied character for character from the article.")
-    context: str | None = Field(default=None, max_length=160, description="What the quote was about.")
+    speaker: str = _text(80, "Who the article says spoke the words (an unnamed official stays unnamed).")
+    text: str = _text(400, "Words inside quotation marks, copied exactly.")
+    context: SkipJsonSchema[str | None] = Field(default=None, max_length=160,
+                                                description="What the quote was about (not asked of the model).")
 
 
 class Outlook(Cited):
-    text: str = _text(220, "A next step, scheduled event or thing to watch, at most 30 words.")
+    text: str = _text(220, "A next step the article expects (a meeting, visit, vote, decision), at most 15 words.")
     likelihood: Likelihood = Field(description="ICD 203 likelihood that it happens.")
     confidence: Confidence = Field(description="Confidence in that judgement.")
-    basis: str = _text(160, "What the confidence rests on, at most 20 words.")
+    basis: str = _text(160, "What that rests on, at most 10 words.")
     ev: Ids
 
 
 class Question(Cited):
-    text: str = _text(200, "Something the article leaves unanswered, as a question.")
+    text: str = _text(200, "A question the article leaves open, at most 12 words.")
     ev: Ids
 
 
-class Extraction(BaseModel):
-    """The structured briefing a model extracts from one article."""
+def _all_required(schema: dict[str, Any]) -> None:
+    """Every section the model sees is required, so a decoding grammar cannot skip one."""
+    schema["required"] = list(schema.get("properties", {}))
 
-    model_config = ConfigDict(extra="forbid")
 
-    headline: str = _text(120, "Briefing headline, at most 14 words.")
-    dateline: Dateline = Field(description="Dateline of the article.")
-    bottom_line: BottomLine = Field(description="The bottom line up front.")
-    key_points: list[Point] = _items(6, "3 to 6 key points, most important first.", min_items=3)
-    actors: list[Actor] = _items(5, "The main actors, most important first.", min_items=1)
-    positions: list[Position] = _items(4, "Each party's stated position.", min_items=1)
-    timeline: list[Event] = _items(5, "Events in the order they happened.", min_items=1)
-    quotes: list[Quote] = _items(3, "The most telling direct quotes (none if the article has none).")
-    issues: list[Point] = _items(4, "The matters at stake.", min_items=1)
-    outlook: list[Outlook] = _items(3, "Next steps, scheduled events and what to watch.", min_items=1)
-    open_questions: list[Question] = _items(3, "What the article leaves unanswered.", min_items=1)
+#: The sections after headline and bottom line, in document order.
+SECTIONS = ("key_points", "actors", "positions", "timeline", "quotes", "issues", "outlook", "open_questions")
+
+#: Which sections a model is asked for. ``brief`` is the embedded local model's default: on two CPU cores every
+#: output token costs ~0.1 s, and these four sections carry the briefing (see benchmarks/local.py).
+PROFILES: dict[str, tuple[str, ...]] = {
+    "full": SECTIONS,
+    "brief": ("key_points", "actors", "quotes", "outlook"),
+}
+
+
+class Sections(BaseModel):
+    """What every extraction shares: the grounding check, the tool-found dateline, items in document order."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_all_required)
+
+    dateline: SkipJsonSchema[Dateline] = Field(
+        default_factory=lambda: Dateline(place=None, date=None),
+        description="Dateline the article's text opens with (found by the tool, not asked of the model).")
 
     @model_validator(mode="after")
-    def _check_against_article(self, info: ValidationInfo) -> "Extraction":
+    def _check_against_article(self, info: ValidationInfo) -> "Sections":
         """Let the caller's grounding check run inside validation, so a model is re-asked with the failures.
 
         The check comes in the validation context (``{"check": callable}``); without one, nothing is checked.
@@ -180,11 +198,43 @@ class Extraction(BaseModel):
 
     def items(self) -> list[tuple[str, Item]]:
         """Every item with its path, e.g. ``("key_points[2]", Point(...))``, in document order."""
-        out: list[tuple[str, Item]] = [("dateline", self.dateline), ("bottom_line", self.bottom_line)]
-        for name in ("key_points", "actors", "positions", "timeline", "quotes", "issues", "outlook",
-                     "open_questions"):
-            out.extend((f"{name}[{i}]", item) for i, item in enumerate(getattr(self, name)))
+        out: list[tuple[str, Item]] = [("dateline", self.dateline), ("bottom_line", getattr(self, "bottom_line"))]
+        for name in SECTIONS:
+            out.extend((f"{name}[{i}]", item) for i, item in enumerate(getattr(self, name, [])))
         return out
+
+
+class Extraction(Sections):
+    """The structured briefing a model extracts from one article (all sections; those outside the asked
+    profile stay empty)."""
+
+    headline: str = _text(120, "Headline, at most 10 words.")
+    bottom_line: BottomLine = Field(description="The bottom line up front.")
+    key_points: list[Point] = _items(6, "3 to 6 key points, most important first.", min_items=3)
+    actors: list[Actor] = _items(5, "The main actors.", min_items=1)
+    positions: list[Position] = _items(4, "Each party's position.", min_items=1, optional=True)
+    timeline: list[Event] = _items(5, "Main events, in order.", min_items=1, optional=True)
+    quotes: list[Quote] = _items(3, "1 to 3 telling direct quotes; [] only if the article quotes no one.")
+    issues: list[Point] = _items(4, "What is at stake.", min_items=1, optional=True)
+    outlook: list[Outlook] = _items(3, "What to watch next.", min_items=1)
+    open_questions: list[Question] = _items(3, "What the article leaves open.", min_items=1, optional=True)
+
+
+def extraction_model(profile: str = "full") -> type[Sections]:
+    """The model a call asks for: :class:`Extraction`, or a model with only the profile's sections (its answer
+    converts with ``Extraction.model_validate(answer.model_dump())``)."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown sections profile {profile!r}; choose one of {', '.join(PROFILES)}")
+    return _profile_model(profile)
+
+
+@lru_cache(maxsize=None)
+def _profile_model(profile: str) -> type[Sections]:
+    if profile == "full":
+        return Extraction
+    keep = ("headline", "bottom_line", *PROFILES[profile])
+    fields = {n: (Extraction.model_fields[n].annotation, Extraction.model_fields[n]) for n in keep}
+    return create_model(f"Extraction_{profile}", __base__=Sections, __doc__=Extraction.__doc__, **fields)
 
 
 class ArticleInfo(BaseModel):
@@ -224,6 +274,7 @@ class Meta(BaseModel):
     endpoint: str | None = None
     usage: dict[str, Any] = Field(default_factory=dict)
     prompt_hash: str | None = None
+    sections: str | None = Field(default=None, description="Section profile the model was asked for.")
     created: str | None = None
     tool_version: str | None = None
 

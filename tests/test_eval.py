@@ -366,7 +366,9 @@ def test_grounding_tells_wrong_sentence_ids_from_unstated_claims():
     assert m["wrong_ids"] == ["key_points[1]"]
 
 
-def test_a_dateline_supported_only_by_metadata_is_not_verified_in_the_text():
+def test_a_dateline_copied_from_the_metadata_is_replaced_by_the_one_in_the_text():
     b = make(extraction(dateline={"place": None, "date": "2021-05-05"}))
-    assert b.extraction.dateline.supported is True and b.extraction.dateline.evidence == []
-    assert "dateline" in ev.grounding_metric(b)["unverified"]
+    assert (b.extraction.dateline.place, b.extraction.dateline.date) == ("VIENNA", "May 3")
+    assert b.extraction.dateline.supported is True and "dateline" not in ev.grounding_metric(b)["unverified"]
+    undated = make(extraction(dateline={"place": None, "date": "2021-05-05"}), text=ART.split(" - ", 1)[1])
+    assert undated.extraction.dateline.supported is None and undated.extraction.dateline.date is None

@@ -152,3 +152,28 @@ def test_dateline_may_come_from_metadata_or_by_parts():
     bad = Dateline(place="Portland", date="2016-11-11")
     assert g.check_item("dateline", bad) == ["'Portland' does not occur in the article",
                                              "'2016-11-11' does not occur in the article"]
+
+
+@pytest.mark.parametrize("text, place, date", [
+    ("US China talks\n\nWASHINGTON, May 11 (Portal) – President Joe Biden's adviser met Wang Yi.", "WASHINGTON",
+     "May 11"),
+    ("KYIV, Ukraine (AP) — Russia struck the capital overnight.", "KYIV, Ukraine", None),
+    ("VIENNA (Reuters) - The talks ended on Thursday.", "VIENNA", None),
+    ("NEW YORK, Nov. 9, 2016 (AP) -- Protesters marched.", "NEW YORK", "Nov. 9, 2016"),
+    ("A gunman opened fire in downtown Seattle on Wednesday night.", None, None),
+    ("US officials said no. Later, in Vienna, talks began.", None, None),
+])
+def test_the_dateline_is_found_by_the_tool_in_the_text(text, place, date):
+    from briefing.grounding import find_dateline
+
+    d = find_dateline(Article(text))
+    assert (d.place, d.date) == (place, date)
+    assert all(text[s.start:s.end] == s.text for s in d.evidence)
+    assert d.supported is (True if place else None)
+
+
+def test_a_models_dateline_is_replaced_by_the_one_in_the_text(article):
+    """Models invented datelines ('Vienna, Austria') and copied the metadata date; the tool reads the text."""
+    ex = Extraction.model_validate(_extraction(dateline={"place": "Vienna, Austria", "date": "2023-05-11"}),
+                                   context={"check": Grounder(article, strict=False)})
+    assert (ex.dateline.place, ex.dateline.date, ex.dateline.supported) == ("WASHINGTON", "May 11", True)

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 
 def _servers() -> list[str]:
     out = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
-    return [line for line in out.splitlines() if "llama_cpp.server" in line and "ps -eo" not in line]
+    return [line for line in out.splitlines() if ("llama_cpp.server" in line or "briefing.llama_server" in line) and "ps -eo" not in line]
 
 
 def _user_cache() -> Path:
@@ -86,3 +86,34 @@ def test_ctrl_c_stops_the_local_server_and_writes_nothing(tmp_path, local_env):
     assert not out.exists() and not list(tmp_path.iterdir())
     time.sleep(1)
     assert set(_servers()) <= set(before), "Ctrl-C left the model server running"
+
+
+def test_lazy_grammar_sampling_picks_the_same_tokens_as_llama_cpp_python():
+    """briefing.llama_server checks only the greedy token against the grammar; for greedy decoding that must
+    give exactly what llama-cpp-python's sampler (grammar over the whole vocabulary) gives."""
+    llama_cpp = pytest.importorskip("llama_cpp", reason="the local extra is not installed")
+    from briefing import llama_server
+    from briefing.schema import extraction_model
+
+    model = REAL_CACHE / "models" / "qwen2.5-coder-0.5b-instruct.gguf"
+    if not model.exists():
+        pytest.skip("the 0.5B model is not assembled in the user cache")
+    llm = llama_cpp.Llama(str(model), n_ctx=1024, n_threads=2, logits_all=False, verbose=False)
+    messages = [{"role": "system", "content": "Answer with one JSON object."},
+                {"role": "user", "content": "Brief this: [1] Norway and Chile signed a fisheries pact on Monday."}]
+    fmt = {"type": "json_object", "schema": extraction_model("brief").model_json_schema()}
+
+    def run() -> str:
+        r = llm.create_chat_completion(messages=messages, temperature=0, max_tokens=60, repeat_penalty=1.1,
+                                       response_format=fmt)
+        return r["choices"][0]["message"]["content"]
+
+    original = llama_cpp.Llama._init_sampler
+    reference = run()
+    try:
+        llama_server.install()
+        assert llama_cpp.Llama._init_sampler is not original
+        lazy = run()
+    finally:
+        llama_cpp.Llama._init_sampler = original
+    assert lazy == reference and reference.startswith("{")

@@ -102,3 +102,24 @@ def test_schema_invalid_answers_fail_with_attempt_count_mock_transport(example_t
     with pytest.raises(ModelError, match=r"no valid answer after 2 attempt\(s\)") as err:
         generate(Article(example_text), SETTINGS, client=_mock_client(script, SETTINGS))
     assert err.value.attempts == 2 and err.value.usage.prompt_tokens == 200
+
+
+def test_a_text_cut_off_at_its_length_cap_ends_at_a_sentence_or_word():
+    from briefing.pipeline import _trim_capped
+    from briefing.schema import Extraction
+    from tests.test_grounding import _extraction
+
+    first = "Sullivan and Wang Yi met in Vienna for eight hours of talks on Wednesday and Thursday. "
+    capped = (first + "The White House hopes the talks pave the way for more communication between the world's "
+                      "two largest economies, the official said, and both sides agreed to keep talking " * 3)[:420]
+    assert len(capped) == 420
+    ex = Extraction.model_validate(_extraction(bottom_line={"text": capped, "ev": [4]}))
+    ex.key_points[0].text = ("word " * 60)[:220]
+    _trim_capped(ex)
+    assert ex.bottom_line.text == first.strip()
+    assert ex.key_points[0].text.endswith("word …") and len(ex.key_points[0].text) <= 220
+    ex.key_points[0].text = ("x" * 100 + "  ") * 3
+    ex.key_points[0].text = ex.key_points[0].text[:220]
+    _trim_capped(ex)
+    assert len(ex.key_points[0].text) <= 220 and ex.key_points[0].text.endswith(" …")
+    assert ex.key_points[1].text == _extraction()["key_points"][1]["text"], "texts under the cap are kept"

@@ -59,3 +59,29 @@ def test_key_points_bounds_are_validated():
     data["key_points"] = data["key_points"][:2]
     with pytest.raises(ValidationError, match="key_points"):
         Extraction.model_validate(data)
+
+
+def test_the_brief_profile_asks_for_fewer_sections_and_converts_to_a_full_extraction():
+    from briefing.schema import PROFILES, extraction_model
+    from tests.test_grounding import _extraction
+
+    brief = extraction_model("brief")
+    schema = brief.model_json_schema()
+    assert list(schema["properties"]) == ["headline", "bottom_line", *PROFILES["brief"]]
+    assert schema["required"] == list(schema["properties"]), "every asked section is required"
+    assert extraction_model("full") is Extraction and extraction_model("brief") is brief
+    answer = brief.model_validate({k: v for k, v in _extraction().items() if k in schema["properties"]})
+    ex = Extraction.model_validate(answer.model_dump())
+    assert ex.positions == [] and ex.timeline == [] and ex.key_points == answer.key_points
+    with pytest.raises(ValidationError):  # a section outside the profile is not accepted from the model
+        brief.model_validate(_extraction())
+    with pytest.raises(ValueError, match="unknown sections profile"):
+        extraction_model("short")
+
+
+def test_optional_sections_bind_the_model_but_not_a_briefing_read_back():
+    schema = Extraction.model_json_schema()
+    assert schema["properties"]["positions"]["minItems"] == 1
+    from tests.test_grounding import _extraction
+
+    assert Extraction.model_validate(_extraction(positions=[], issues=[])).positions == []
