@@ -193,6 +193,37 @@ def _speaker_in(speaker: str, text: str) -> bool:
     return name_in(speaker, text)
 
 
+def quoted_regions(text: str) -> list[tuple[int, int]]:
+    """Offsets of the text inside quotation marks. Curly and guillemet marks say which way they face; a straight
+    mark opens after a space or the start of a paragraph and closes after a word. A quote left open at the end of a
+    paragraph ends there, and a closing mark with no opening one (the next paragraph of a quote) closes a region
+    from the start of its paragraph: wire style for quotes that run over several paragraphs."""
+    regions: list[tuple[int, int]] = []
+    start: int | None = None
+    para = 0
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            if start is not None:
+                regions.append((start, i))
+                start = None
+            para = i + 1
+        elif ch in "“«" or (ch == '"' and start is None and (i == 0 or text[i - 1].isspace() or text[i - 1] in "([")):
+            if start is None:
+                start = i + 1
+        elif ch in "”»" or ch == '"':
+            regions.append((para if start is None else start, i))
+            start = None
+    if start is not None:
+        regions.append((start, len(text)))
+    return regions
+
+
+def quoted_share(regions: list[tuple[int, int]], span: Span) -> float:
+    """The share of a span's characters that lie inside quotation marks."""
+    inside = sum(max(0, min(span.end, e) - max(span.start, s)) for s, e in regions)
+    return inside / max(1, span.end - span.start)
+
+
 def attribution_ok(article: Article, spans: list[Span], speaker: str) -> bool:
     """Whether the article attributes the quoted words to ``speaker`` near where they stand.
 
@@ -256,6 +287,7 @@ class Grounder:
 
     def __post_init__(self) -> None:
         self._norm = NormalizedText(self.article.text)
+        self._quoted = quoted_regions(self.article.text)
         self._sentence_words = [normalize(s.text).lower() for s in self.article.sentences]
 
     # -- per item
@@ -308,6 +340,8 @@ class Grounder:
         item.evidence = spans
         if not spans:
             return [f"quote is not verbatim in the article: \"{item.text[:80]}\""]
+        if any(quoted_share(self._quoted, sp) < 0.7 for sp in spans):
+            return [f"\"{item.text[:60]}\" is not inside quotation marks in the article"]
         if not attribution_ok(self.article, spans, item.speaker):
             return [f"the article does not attribute \"{item.text[:60]}\" to {item.speaker}"]
         return []

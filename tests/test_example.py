@@ -47,5 +47,5 @@ def test_committed_renders_match_the_committed_json(fmt):
     committed = (ROOT / "examples" / f"vienna-talks.{fmt}").read_text()
     assert render(b, fmt) == committed, f"examples/vienna-talks.{fmt} is stale: run scripts/make-examples"
     assert b.grounding.figure in committed
-    evidence_mark = "[^1]: “" if fmt == "md" else 'href="#ev-1"'
+    evidence_mark = "[^1]: “" if fmt == "md" else 'class="cite" href="#ev-'
     assert evidence_mark in committed, "per-item evidence is rendered"

@@ -5,7 +5,7 @@ from pydantic import ValidationError
 
 from briefing.article import Article
 from briefing.grounding import Grounder, attribution_ok, finalize, is_anonymous, locate, name_in, unknown_names
-from briefing.schema import Extraction
+from briefing.schema import Extraction, Quote
 
 
 def _extraction(**over):
@@ -177,3 +177,24 @@ def test_a_models_dateline_is_replaced_by_the_one_in_the_text(article):
     ex = Extraction.model_validate(_extraction(dateline={"place": "Vienna, Austria", "date": "2023-05-11"}),
                                    context={"check": Grounder(article, strict=False)})
     assert (ex.dateline.place, ex.dateline.date, ex.dateline.supported) == ("WASHINGTON", "May 11", True)
+
+
+def test_quoted_regions_cover_curly_straight_and_multi_paragraph_quotes():
+    from briefing.grounding import quoted_regions
+
+    text = ('He said "we will go" and left. She wrote: “Stand up.\n'
+            'Nothing will stop us,” she wrote.\n“Open at the end of a paragraph\nand a (“nested”) case.')
+    inside = [text[s:e] for s, e in quoted_regions(text)]
+    assert inside == ["we will go", "Stand up.", "Nothing will stop us,", "Open at the end of a paragraph", "nested"]
+
+
+def test_a_sentence_passed_off_as_a_quote_is_a_hard_failure(article):
+    """The 1.5B model once 'quoted' a whole reported-speech sentence: verbatim, but nobody is quoted in it."""
+    g = Grounder(article, strict=False)
+    not_quoted = Quote(speaker="the official", text="The White House hopes eight-hour talks between US National "
+                       "Security Adviser Jake Sullivan and China’s top diplomat Wang Yi in Vienna")
+    assert g.check_item("quotes[0]", not_quoted) == [
+        '"The White House hopes eight-hour talks between US National S" is not inside quotation marks in the article']
+    continued = Quote(speaker="the official", text="We are now trying to go beyond that and restore a very "
+                      "normal, normal channel of communication.")
+    assert g.check_item("quotes[0]", continued) == [], "a quote's second sentence, closed but not reopened"

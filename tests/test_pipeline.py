@@ -123,3 +123,29 @@ def test_a_text_cut_off_at_its_length_cap_ends_at_a_sentence_or_word():
     _trim_capped(ex)
     assert len(ex.key_points[0].text) <= 220 and ex.key_points[0].text.endswith(" …")
     assert ex.key_points[1].text == _extraction()["key_points"][1]["text"], "texts under the cap are kept"
+
+
+def test_the_brief_profile_asks_for_its_sections_only_mock_transport(example_text):
+    from briefing.prompts import prompt_hash
+    from briefing.schema import PROFILES
+
+    keep = ("headline", "bottom_line", *PROFILES["brief"])
+    script = Script(json.dumps({k: v for k, v in _extraction().items() if k in keep}))
+    settings = SETTINGS.with_(sections="brief")
+    b = generate(Article(example_text), settings, client=_mock_client(script, settings))
+    sent = script.requests[0]
+    assert list(sent["response_format"]["schema"]["properties"]) == list(keep), "the grammar has the brief sections"
+    assert "positions[].party" not in sent["messages"][0]["content"], "nor does the field guide list the others"
+    assert b.extraction.positions == [] and b.extraction.timeline == [] and len(b.extraction.key_points) == 3
+    assert b.meta.sections == "brief" and b.meta.prompt_hash == prompt_hash("brief")
+
+
+def test_the_local_model_defaults_to_the_brief_sections_and_endpoints_to_full():
+    from briefing.errors import ConfigError
+    from briefing.llm import sections_for
+
+    assert sections_for(Settings(provider="local")) == "brief"
+    assert sections_for(Settings(provider="openai", api_key="k")) == "full"
+    assert sections_for(Settings.from_env({"BRIEFING_SECTIONS": "full"}, provider="local")) == "full"
+    with pytest.raises(ConfigError, match="unknown sections 'short'"):
+        Settings.from_env({"BRIEFING_SECTIONS": "short"})

@@ -98,3 +98,21 @@ def test_verified_quotes_show_the_source_slice_not_the_models_copy(briefing):
     assert "Both sides send strong — sometimes angry — messages" in md  # the article's em dashes
     assert "Both sides send strong - sometimes angry - messages" not in md
     assert "Both sides send strong — sometimes angry — messages" in html
+
+
+def test_items_the_tool_re_cited_are_marked_as_such(example_text):
+    """The model cited [3] for a claim sentence [15] states: grounding re-anchors it, and the page says so."""
+    art = Article(example_text)
+    data = _extraction(key_points=[
+        {"text": "Sullivan raised concerns about American citizens detained in China.", "ev": [3]},
+        {"text": "Both sides agreed to maintain the channel of communication.", "ev": [14]},
+        {"text": "Sullivan raised concerns about Chinese military aid to Russia.", "ev": [16]}])
+    ex = Extraction.model_validate(data, context={"check": Grounder(art, strict=False)})
+    assert ex.key_points[0].located and not ex.key_points[1].located
+    b = build(art, ex, model="m", provider="llamacpp")
+    lines = {line.split(" ✓")[0]: line for line in render(b, "md").splitlines() if line.startswith("- Sullivan")
+             or line.startswith("- Both")}
+    assert "*(re-cited)*" in lines["- Sullivan raised concerns about American citizens detained in China."]
+    assert "re-cited" not in lines["- Both sides agreed to maintain the channel of communication."]
+    html = render(b, "html")
+    assert html.count('class="mark ok located"') == sum(1 for _, i in ex.items() if i.located and i.supported)
