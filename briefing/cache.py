@@ -53,7 +53,7 @@ def cache_key(article: Article, settings: Settings, *, model: str | None = None,
               base_url: str | None = None) -> str:
     """The content hash an extraction is stored under: prompts and schema (:func:`~briefing.prompts.prompt_hash`),
     schema version, model identity, sampling parameters, language, and the article as the prompt shows it."""
-    from .llm import sections_for
+    from .llm import reasks_grounding, sections_for
     from .prompts import prompt_hash
     from .schema import SCHEMA_VERSION
 
@@ -61,7 +61,8 @@ def cache_key(article: Article, settings: Settings, *, model: str | None = None,
         "v": KEY_VERSION, "schema": SCHEMA_VERSION, "prompts": prompt_hash(sections_for(settings)),
         **model_identity(settings, model, base_url),
         "temperature": settings.temperature, "seed": settings.seed, "max_tokens": settings.max_tokens,
-        "max_retries": settings.max_retries, "language": settings.language,
+        "max_retries": settings.max_retries, "reask_grounding": reasks_grounding(settings),
+        "language": settings.language,
         "text": article.text, "title": article.title, "source": article.source, "date": article.date,
     }
     blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

@@ -57,7 +57,7 @@ def _settings(args: argparse.Namespace):
 
     return Settings.from_env(provider=args.provider, base_url=args.base_url, model=args.model, gguf=args.gguf,
                              local_model=args.local_model, max_retries=args.max_retries, timeout=args.timeout,
-                             sections=args.sections,
+                             sections=args.sections, reask_grounding=args.reask_grounding,
                              max_tokens=args.max_tokens, language=args.language, quiet=args.quiet)
 
 
@@ -281,6 +281,9 @@ def _add_model_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--gguf", help="local GGUF model file (env BRIEFING_GGUF)")
     g.add_argument("--local-model", help="packaged local model, see `briefing models` (env BRIEFING_LOCAL_MODEL)")
     g.add_argument("--max-retries", type=int, help="re-asks after an invalid or ungrounded answer (default 1)")
+    g.add_argument("--reask-grounding", action=argparse.BooleanOptionalAction, default=None,
+                   help="re-ask the model when a quote or citation fails grounding (default: yes, except for the "
+                        "local model, where failures are flagged and withheld)")
     g.add_argument("--sections", choices=("full", "brief"),
                    help="sections to ask for: full, or brief (key points, actors, quotes, outlook; the local "
                         "model's default, for speed)")

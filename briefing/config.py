@@ -13,6 +13,7 @@ flag                        environment            meaning
 ``--max-retries``           ``BRIEFING_MAX_RETRIES`` re-asks after invalid or ungrounded answers
 ``--timeout``               ``BRIEFING_TIMEOUT``   seconds per request
 ``--sections``              ``BRIEFING_SECTIONS``  full | brief (default: brief for the local model)
+``--[no-]reask-grounding``  ``BRIEFING_REASK_GROUNDING``  re-ask grounding failures (default: not locally)
 ==========================  =====================  ==================================================
 
 Auto provider: no base URL and a key → ``openai``; no base URL and no key → ``local`` (a model on this
@@ -50,6 +51,7 @@ class Settings:
     language: str = "English"
     quiet: bool = False
     sections: str | None = None
+    reask_grounding: bool | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
@@ -63,6 +65,11 @@ class Settings:
             "local_model": env.get("BRIEFING_LOCAL_MODEL") or None,
             "sections": env.get("BRIEFING_SECTIONS") or None,
         }
+        raw = env.get("BRIEFING_REASK_GROUNDING")
+        if raw:
+            if raw.lower() not in ("1", "0", "true", "false", "yes", "no"):
+                raise ConfigError(f"BRIEFING_REASK_GROUNDING must be 1 or 0, not {raw!r}")
+            values["reask_grounding"] = raw.lower() in ("1", "true", "yes")
         for name, conv in (("max_retries", int), ("timeout", float), ("max_tokens", int)):
             raw = env.get(f"BRIEFING_{name.upper()}")
             if raw:

@@ -14,7 +14,7 @@ from .config import Settings
 from .dates import parse_reference, reference_from_text, resolve
 from .errors import InputError, ModelError, UngroundedError, Usage
 from .grounding import Grounder, finalize
-from .llm import BACKENDS, CallRecord, completion_text, sections_for, structured_call
+from .llm import BACKENDS, CallRecord, completion_text, reasks_grounding, sections_for, structured_call
 from .prompts import prompt_hash, render_messages
 from .schema import ArticleInfo, Briefing, Extraction, Meta, extraction_model
 
@@ -110,7 +110,7 @@ def extract(article: Article, settings: Settings, *, base_url: str | None, model
     :class:`Extraction` whose other sections are empty."""
     sections = sections_for(settings)
     messages = render_messages(article, language=settings.language, sections=sections)
-    grounder = Grounder(article, strict=True)
+    grounder = Grounder(article, strict=reasks_grounding(settings))
     try:
         result = structured_call(messages, extraction_model(sections), settings, base_url=base_url, model=model,
                                  context={"check": grounder}, client=client, on_call=on_call)

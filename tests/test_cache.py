@@ -39,6 +39,7 @@ def test_key_is_stable_and_covers_everything_that_shapes_the_answer(article, exa
         "max_retries": cache_key(article, settings(max_retries=0)),
         "language": cache_key(article, settings(language="French")),
         "sections": cache_key(article, settings(sections="brief")),
+        "reask_grounding": cache_key(article, settings(reask_grounding=False)),
         "text": cache_key(from_text(example_text + " One more sentence.", title="Vienna", source="wire",
                                     date="2023-05-11"), settings()),
         "title": cache_key(from_text(example_text, title="Other", source="wire", date="2023-05-11"), settings()),

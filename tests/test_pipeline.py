@@ -140,10 +140,24 @@ def test_the_brief_profile_asks_for_its_sections_only_mock_transport(example_tex
     assert b.meta.sections == "brief" and b.meta.prompt_hash == prompt_hash("brief")
 
 
+def test_without_grounding_reasks_a_misquote_is_flagged_in_one_call_mock_transport(example_text):
+    bad = _extraction(quotes=[{"speaker": "Daniel Russel", "text": "We will never talk to China again."}])
+    script = Script(json.dumps(bad))
+    settings = SETTINGS.with_(reask_grounding=False)
+    b = generate(Article(example_text), settings, client=_mock_client(script, settings))
+    assert len(script.requests) == 1 and b.meta.usage["attempts"] == 1
+    assert [q.text for q in b.grounding.dropped_quotes] == ["We will never talk to China again."]
+
+
 def test_the_local_model_defaults_to_the_brief_sections_and_endpoints_to_full():
     from briefing.errors import ConfigError
     from briefing.llm import sections_for
 
+    from briefing.llm import reasks_grounding
+
+    assert reasks_grounding(Settings(provider="local")) is False
+    assert reasks_grounding(Settings(provider="llamacpp")) is True
+    assert reasks_grounding(Settings.from_env({"BRIEFING_REASK_GROUNDING": "1"}, provider="local")) is True
     assert sections_for(Settings(provider="local")) == "brief"
     assert sections_for(Settings(provider="openai", api_key="k")) == "full"
     assert sections_for(Settings.from_env({"BRIEFING_SECTIONS": "full"}, provider="local")) == "full"
