@@ -39,8 +39,9 @@ class Backend:
 BACKENDS: dict[str, Backend] = {
     "openai": Backend("TOOLS", default_model="gpt-4o-mini", needs_key=True),
     "llamacpp": Backend("JSON_SCHEMA", _llamacpp_extras, default_model="local"),
-    # On two CPU cores a re-ask costs a whole second answer (60-120 s), and the 1.5B model repeated the flagged
-    # misattribution in 6 of 7 re-asks measured: flag and withhold instead (--reask-grounding to re-ask).
+    # On two CPU cores a re-ask costs a whole second answer (60-120 s), and 12 of 13 re-asked answers of the 1.5B
+    # model measured (10 eval briefings, 3 cassette recordings) still had a failing quote: flag and withhold
+    # instead (--reask-grounding to re-ask).
     "local": Backend("JSON_SCHEMA", _llamacpp_extras, default_model="local", sections="brief",
                      reask_grounding=False),
     "ollama": Backend("JSON_SCHEMA", default_base_url="http://localhost:11434/v1"),
