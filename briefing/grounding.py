@@ -224,6 +224,11 @@ def quoted_share(regions: list[tuple[int, int]], span: Span) -> float:
     return inside / max(1, span.end - span.start)
 
 
+def _starts_quoted(regions: list[tuple[int, int]], span: Span) -> bool:
+    """The span begins inside quotation marks (not with the attribution before them)."""
+    return any(s <= span.start < e for s, e in regions)
+
+
 def attribution_ok(article: Article, spans: list[Span], speaker: str) -> bool:
     """Whether the article attributes the quoted words to ``speaker`` near where they stand.
 
@@ -340,7 +345,7 @@ class Grounder:
         item.evidence = spans
         if not spans:
             return [f"quote is not verbatim in the article: \"{item.text[:80]}\""]
-        if any(quoted_share(self._quoted, sp) < 0.7 for sp in spans):
+        if any(quoted_share(self._quoted, sp) < 0.8 or not _starts_quoted(self._quoted, sp) for sp in spans):
             return [f"\"{item.text[:60]}\" is not inside quotation marks in the article"]
         if not attribution_ok(self.article, spans, item.speaker):
             return [f"the article does not attribute \"{item.text[:60]}\" to {item.speaker}"]

@@ -198,3 +198,7 @@ def test_a_sentence_passed_off_as_a_quote_is_a_hard_failure(article):
     continued = Quote(speaker="the official", text="We are now trying to go beyond that and restore a very "
                       "normal, normal channel of communication.")
     assert g.check_item("quotes[0]", continued) == [], "a quote's second sentence, closed but not reopened"
+    with_attribution = Quote(speaker="Daniel Russel", text="he said, “but these meetings offer an opportunity for "
+                             "them to find common ground that can help stabilize a relationship")
+    assert "not inside quotation marks" in g.check_item("quotes[0]", with_attribution)[0], \
+        "a quote that begins with the attribution outside the marks"
