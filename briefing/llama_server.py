@@ -88,8 +88,18 @@ class GreedyGrammarSampler:
         self.grammar.close()
 
 
+#: llama-cpp-python 0.3's JSON-schema grammar lets a string hold raw control characters (its ``char`` rule is
+#: ``[^"\\]``), so a model could put a bare newline inside a JSON string and the answer failed to parse (seen with
+#: the 1.5B model). llama.cpp's own converter excludes them; so does this rule.
+JSON_CHAR_RULE = r'[^"\\\x7F\x00-\x1F] | "\\" (["\\/bfnrt] | "u" [0-9a-fA-F] [0-9a-fA-F] [0-9a-fA-F] [0-9a-fA-F])'
+
+
 def install() -> None:
-    """Make greedy, grammar-constrained requests use :class:`GreedyGrammarSampler` (idempotent)."""
+    """Make greedy, grammar-constrained requests use :class:`GreedyGrammarSampler`, and JSON strings exclude raw
+    control characters (idempotent)."""
+    from llama_cpp import llama_grammar
+
+    llama_grammar.PRIMITIVE_RULES["char"] = llama_grammar.BuiltinRule(JSON_CHAR_RULE, [])
     original = Llama._init_sampler
     if getattr(original, "_briefing_lazy_grammar", False):
         return

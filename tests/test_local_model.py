@@ -117,3 +117,41 @@ def test_lazy_grammar_sampling_picks_the_same_tokens_as_llama_cpp_python():
     finally:
         llama_cpp.Llama._init_sampler = original
     assert lazy == reference and reference.startswith("{")
+
+
+def test_json_strings_in_the_servers_grammar_exclude_raw_control_characters():
+    """llama-cpp-python's grammar let a bare newline into a JSON string (a 1.5B answer then failed to parse);
+    briefing.llama_server's rule rejects it and still accepts the escaped form."""
+    llama_cpp = pytest.importorskip("llama_cpp", reason="the local extra is not installed")
+    import ctypes
+
+    from llama_cpp import _internals, llama_grammar
+    from llama_cpp import llama_cpp as C
+
+    from briefing import llama_server
+
+    model = REAL_CACHE / "models" / "qwen2.5-coder-0.5b-instruct.gguf"
+    if not model.exists():
+        pytest.skip("the 0.5B model is not assembled in the user cache")
+    llm = llama_cpp.Llama(str(model), vocab_only=True, verbose=False)
+    schema = '{"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}'
+    original, original_init = llama_grammar.PRIMITIVE_RULES["char"], llama_cpp.Llama._init_sampler
+
+    def allowed_after_open_string(piece: bytes) -> bool:
+        grammar = llama_grammar.LlamaGrammar.from_json_schema(schema, verbose=False)
+        sampler = _internals.LlamaSampler()
+        sampler.add_grammar(llm._model, grammar)
+        for tok in llm.tokenize(b'{"a": "x', add_bos=False, special=False):
+            C.llama_sampler_accept(sampler.sampler, tok)
+        (tok,) = llm.tokenize(piece, add_bos=False, special=False)
+        data = (C.llama_token_data * 1)(C.llama_token_data(tok, 0.0, 0.0))
+        arr = C.llama_token_data_array(data=data, size=1, selected=-1, sorted=False)
+        C.llama_sampler_apply(sampler.sampler, ctypes.byref(arr))
+        return data[0].logit != float("-inf")
+
+    try:
+        assert allowed_after_open_string(b"\n"), "llama-cpp-python's own rule lets the newline in"
+        llama_server.install()
+        assert not allowed_after_open_string(b"\n") and allowed_after_open_string(b"\\n")
+    finally:
+        llama_grammar.PRIMITIVE_RULES["char"], llama_cpp.Llama._init_sampler = original, original_init
