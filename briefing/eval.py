@@ -438,7 +438,10 @@ def _brief(article, settings, *, serve: Callable[[], tuple[str | None, str]], pr
     the usage it cost when it was made; ``serve()`` starts the endpoint on the first miss."""
     from .errors import Usage
     from .grounding import Grounder
+    from .llm import sections_for
     from .pipeline import LOCAL_CONTEXT, build, check_fits, extract
+
+    sections = sections_for(settings)
 
     check_fits(article, settings, LOCAL_CONTEXT if provider == "local" else None)
     key = hit = None
@@ -467,9 +470,10 @@ def _brief(article, settings, *, serve: Callable[[], tuple[str | None, str]], pr
     if cache is not None and hit is None:
         from .prompts import prompt_hash
 
-        cache.put(key, extraction.model_dump_json(), model=label, prompt_hash=prompt_hash(), usage=usage.as_dict())
+        cache.put(key, extraction.model_dump_json(), model=label, prompt_hash=prompt_hash(sections),
+                  usage=usage.as_dict())
     b = build(article, extraction, usage=usage, model=label, provider=provider,
-              endpoint_url=None if provider == "local" else base_url)
+              endpoint_url=None if provider == "local" else base_url, sections=sections)
     if hit is not None:
         b.meta.cached = True  # Meta allows extra fields; the batch runner marks cache hits the same way
     return b
@@ -552,7 +556,7 @@ def report_from_dir(folder: str | Path, *, corpus: str | None = None, names: lis
     for f in files:
         record = json.loads(f.read_text(encoding="utf-8"))
         record["gold"] = normalize_gold(record.get("gold"))
-        record.update(metrics=None, headline=None, model=None, prompt_hash=None, cached=False)
+        record.update(metrics=None, headline=None, model=None, prompt_hash=None, sections=None, cached=False)
         for key in ("name", "title", "url", "date", "error", "seconds"):
             record.setdefault(key, f.stem if key == "name" else None)
         record.setdefault("status", "failed")
@@ -566,13 +570,15 @@ def report_from_dir(folder: str | Path, *, corpus: str | None = None, names: lis
                 record["headline"] = b.extraction.headline
                 record["model"] = b.meta.model
                 record["prompt_hash"] = b.meta.prompt_hash
+                record["sections"] = b.meta.sections or "full"  # briefings from before profiles asked for all
                 record["cached"] = bool((b.meta.model_extra or {}).get("cached"))
         articles.append(record)
     models = sorted({a["model"] for a in articles if a.get("model")})
     hashes = sorted({a["prompt_hash"] for a in articles if a.get("prompt_hash")})
+    sections = sorted({a["sections"] for a in articles if a.get("sections")})
     return {"created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "corpus": corpus,
             "findings": "FINDINGS.md" if (root / "FINDINGS.md").is_file() else None,
-            "models": models, "prompt_hashes": hashes, "page_check": counter is not None, "rules": RULES,
+            "models": models, "prompt_hashes": hashes, "sections": sections, "page_check": counter is not None, "rules": RULES,
             "overall": summarize(articles), "articles": articles}
 
 

@@ -372,3 +372,24 @@ def test_a_dateline_copied_from_the_metadata_is_replaced_by_the_one_in_the_text(
     assert b.extraction.dateline.supported is True and "dateline" not in ev.grounding_metric(b)["unverified"]
     undated = make(extraction(dateline={"place": None, "date": "2021-05-05"}), text=ART.split(" - ", 1)[1])
     assert undated.extraction.dateline.supported is None and undated.extraction.dateline.date is None
+
+
+def test_an_eval_run_records_the_sections_profile_it_asked_for(tmp_path):
+    from briefing.cache import Cache, cache_key
+    from briefing.config import Settings
+    from briefing.prompts import prompt_hash
+
+    corpus = _corpus(tmp_path)
+    settings = Settings(provider="llamacpp", base_url="http://127.0.0.1:9/v1", model="local", max_retries=0,
+                        http_retries=0, timeout=5, sections="brief")
+    article = ev.to_article(ev.load_corpus(corpus)[0])
+    ex = Extraction.model_validate(extraction(), context={"check": Grounder(article, strict=False)})
+    with Cache() as cache:
+        cache.put(cache_key(article, settings, model="local", base_url=settings.base_url), ex.model_dump_json(),
+                  usage=Usage(calls=1, attempts=1, prompt_tokens=900, completion_tokens=350, seconds=80).as_dict())
+    report = ev.run(corpus, tmp_path / "eval", settings, progress=lambda _: None)
+    assert report["articles"][0]["prompt_hash"] == prompt_hash("brief") != prompt_hash("full")
+    b = Briefing.model_validate_json((tmp_path / "eval" / "briefings" / "01-vienna.json").read_text())
+    assert b.meta.sections == "brief" and report["sections"] == ["brief"]
+    ev.write_report(report, tmp_path / "eval")
+    assert "Sections: brief." in (tmp_path / "eval" / "report.md").read_text()
