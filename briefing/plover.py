@@ -1,6 +1,7 @@
 """Timeline events as PLOVER-coded JSONL rows that join with POLECAT-style event data.
 
-One row per event: actor, recipient, event type, mode, context, date (as stated and ISO), the event text and its
+One row per timeline event that has a PLOVER type (events the model could not type, such as an accident, are
+not PLOVER events and are left out): actor, recipient, event type, mode, context, date (as stated and ISO), the event text and its
 evidence spans. ``schemas/plover-event.schema.json`` is the published JSON Schema of a row (``PloverEvent``).
 """
 
@@ -41,7 +42,7 @@ def events(briefing: Briefing) -> list[PloverEvent]:
                     contexts=[e.context] if e.context else [], actor=e.who, recipient=e.recipient,
                     event_date=e.iso, date_as_stated=e.date, text=e.what, evidence=e.evidence,
                     supported=e.supported, source=source)
-        for i, e in enumerate(briefing.extraction.timeline, start=1)
+        for i, e in enumerate(briefing.extraction.timeline, start=1) if e.type is not None
     ]
 
 

@@ -131,7 +131,7 @@ class Event(Cited):
     who: str | None = Field(max_length=80, description="Who acted, or null.")
     recipient: SkipJsonSchema[str | None] = Field(default=None, max_length=80,
                                                   description="Who it was aimed at (not asked of the model).")
-    type: PloverType = Field(description="PLOVER event type.")
+    type: PloverType | None = Field(description="PLOVER event type, or null if none fits (an accident, a game).")
     mode: SkipJsonSchema[str | None] = Field(default=None, max_length=40,
                                              description="PLOVER mode (not asked of the model).")
     context: SkipJsonSchema[str | None] = Field(default=None, max_length=40,

@@ -23,6 +23,8 @@ def test_plover_rows_validate_against_the_shipped_schema(example_text, tmp_path)
     data = _extraction()
     data["timeline"].append({"date": "February", "what": "The US shot down a Chinese balloon.", "who": "US",
                              "recipient": "China", "type": "ASSAULT", "mode": "aerial", "ev": [8]})
+    data["timeline"].append({"date": None, "what": "Blinken canceled a planned trip to Beijing.", "who": "Blinken",
+                             "type": None, "ev": [8]})  # no PLOVER type fits: not exported
     ex = Extraction.model_validate(data, context={"check": Grounder(art, strict=False)})
     briefing = build(art, ex)
     path = tmp_path / "b.json"

@@ -116,3 +116,13 @@ def test_items_the_tool_re_cited_are_marked_as_such(example_text):
     assert "re-cited" not in lines["- Both sides agreed to maintain the channel of communication."]
     html = render(b, "html")
     assert html.count('class="mark ok located"') == sum(1 for _, i in ex.items() if i.located and i.supported)
+
+
+def test_an_event_without_a_plover_type_shows_no_type(example_text):
+    art = Article(example_text)
+    data = _extraction(timeline=[{"date": None, "what": "Blinken canceled a planned trip to Beijing.",
+                                  "who": "Blinken", "type": None, "ev": [8]}])
+    b = build(art, Extraction.model_validate(data, context={"check": Grounder(art, strict=False)}))
+    line = next(x for x in render(b, "md").splitlines() if "Blinken canceled" in x)
+    assert "`" not in line and "None" not in line
+    assert "PLOVER event type" not in render(b, "html")

@@ -48,7 +48,9 @@ def test_sections_are_required_so_a_grammar_cannot_skip_them():
 
 def test_enums_constrain_plover_and_likelihood():
     defs = extraction_json_schema()["$defs"]
-    assert tuple(defs["Event"]["properties"]["type"]["enum"]) == PLOVER_TYPES
+    type_ = defs["Event"]["properties"]["type"]
+    assert [tuple(t.get("enum", ())) for t in type_["anyOf"]] == [PLOVER_TYPES, ()], "a PLOVER type or null"
+    assert {"type": "null"} in type_["anyOf"] and "type" in defs["Event"]["required"]
     assert "roughly even chance" in defs["Outlook"]["properties"]["likelihood"]["enum"]
 
 
