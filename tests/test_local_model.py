@@ -88,10 +88,22 @@ def test_ctrl_c_stops_the_local_server_and_writes_nothing(tmp_path, local_env):
     assert set(_servers()) <= set(before), "Ctrl-C left the model server running"
 
 
-def test_lazy_grammar_sampling_picks_the_same_tokens_as_llama_cpp_python():
+@pytest.fixture
+def unpatched_llama_cpp():
+    """``briefing.llama_server.install()`` patches llama_cpp for the whole process (it is meant for the server's):
+    undo it after the test so later tests see llama-cpp-python as shipped."""
+    llama_cpp = pytest.importorskip("llama_cpp", reason="the local extra is not installed")
+    from llama_cpp import llama_grammar
+
+    saved = llama_cpp.Llama._init_sampler, llama_grammar.PRIMITIVE_RULES["char"]
+    yield llama_cpp
+    llama_cpp.Llama._init_sampler, llama_grammar.PRIMITIVE_RULES["char"] = saved
+
+
+def test_lazy_grammar_sampling_picks_the_same_tokens_as_llama_cpp_python(unpatched_llama_cpp):
     """briefing.llama_server checks only the greedy token against the grammar; for greedy decoding that must
     give exactly what llama-cpp-python's sampler (grammar over the whole vocabulary) gives."""
-    llama_cpp = pytest.importorskip("llama_cpp", reason="the local extra is not installed")
+    llama_cpp = unpatched_llama_cpp
     from briefing import llama_server
     from briefing.schema import extraction_model
 
@@ -109,17 +121,15 @@ def test_lazy_grammar_sampling_picks_the_same_tokens_as_llama_cpp_python():
         return r["choices"][0]["message"]["content"]
 
     original = llama_cpp.Llama._init_sampler
+    llama_server.install()  # both runs use the server's grammar; only the sampler differs
+    assert llama_cpp.Llama._init_sampler is not original
+    lazy = run()
+    llama_cpp.Llama._init_sampler = original
     reference = run()
-    try:
-        llama_server.install()
-        assert llama_cpp.Llama._init_sampler is not original
-        lazy = run()
-    finally:
-        llama_cpp.Llama._init_sampler = original
     assert lazy == reference and reference.startswith("{")
 
 
-def test_json_strings_in_the_servers_grammar_exclude_raw_control_characters():
+def test_json_strings_in_the_servers_grammar_exclude_raw_control_characters(unpatched_llama_cpp):
     """llama-cpp-python's grammar let a bare newline into a JSON string (a 1.5B answer then failed to parse);
     briefing.llama_server's rule rejects it and still accepts the escaped form."""
     llama_cpp = pytest.importorskip("llama_cpp", reason="the local extra is not installed")
@@ -135,8 +145,6 @@ def test_json_strings_in_the_servers_grammar_exclude_raw_control_characters():
         pytest.skip("the 0.5B model is not assembled in the user cache")
     llm = llama_cpp.Llama(str(model), vocab_only=True, verbose=False)
     schema = '{"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}'
-    original, original_init = llama_grammar.PRIMITIVE_RULES["char"], llama_cpp.Llama._init_sampler
-
     def allowed_after_open_string(piece: bytes) -> bool:
         grammar = llama_grammar.LlamaGrammar.from_json_schema(schema, verbose=False)
         sampler = _internals.LlamaSampler()
@@ -149,9 +157,6 @@ def test_json_strings_in_the_servers_grammar_exclude_raw_control_characters():
         C.llama_sampler_apply(sampler.sampler, ctypes.byref(arr))
         return data[0].logit != float("-inf")
 
-    try:
-        assert allowed_after_open_string(b"\n"), "llama-cpp-python's own rule lets the newline in"
-        llama_server.install()
-        assert not allowed_after_open_string(b"\n") and allowed_after_open_string(b"\\n")
-    finally:
-        llama_grammar.PRIMITIVE_RULES["char"], llama_cpp.Llama._init_sampler = original, original_init
+    assert allowed_after_open_string(b"\n"), "llama-cpp-python's own rule lets the newline in"
+    llama_server.install()
+    assert not allowed_after_open_string(b"\n") and allowed_after_open_string(b"\\n")
