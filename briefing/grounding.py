@@ -193,6 +193,11 @@ def _speaker_in(speaker: str, text: str) -> bool:
     return name_in(speaker, text)
 
 
+def _opens(text: str, i: int) -> bool:
+    """A straight quotation mark at ``i`` opens a quote: it follows a space, a bracket or the start."""
+    return i == 0 or text[i - 1].isspace() or text[i - 1] in "(["
+
+
 def quoted_regions(text: str) -> list[tuple[int, int]]:
     """Offsets of the text inside quotation marks. Curly and guillemet marks say which way they face; a straight
     mark opens after a space or the start of a paragraph and closes after a word. A quote left open at the end of a
@@ -207,7 +212,7 @@ def quoted_regions(text: str) -> list[tuple[int, int]]:
                 regions.append((start, i))
                 start = None
             para = i + 1
-        elif ch in "“«" or (ch == '"' and start is None and (i == 0 or text[i - 1].isspace() or text[i - 1] in "([")):
+        elif ch in "“«" or (ch == '"' and start is None and _opens(text, i)):
             if start is None:
                 start = i + 1
         elif ch in "”»" or ch == '"':

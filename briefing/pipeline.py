@@ -133,8 +133,8 @@ def build(article: Article, extraction: Extraction, *, usage: Usage | None = Non
     _resolve_dates(extraction, article)
     grounding = finalize(extraction, article)
     meta = Meta(model=model, provider=provider, endpoint=endpoint_url, usage=(usage or Usage()).as_dict(),
-                prompt_hash=prompt_hash(sections), sections=sections, created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                tool_version=__version__)
+                prompt_hash=prompt_hash(sections), sections=sections,
+                created=datetime.now(timezone.utc).isoformat(timespec="seconds"), tool_version=__version__)
     info = ArticleInfo(text=article.text, title=article.title, source=article.source, url=article.url,
                        author=article.author, date=article.date, language=article.language)
     return Briefing(article=info, extraction=extraction, grounding=grounding, meta=meta)

@@ -1,8 +1,8 @@
 """Timeline events as PLOVER-coded JSONL rows that join with POLECAT-style event data.
 
 One row per timeline event that has a PLOVER type (events the model could not type, such as an accident, are
-not PLOVER events and are left out): actor, recipient, event type, mode, context, date (as stated and ISO), the event text and its
-evidence spans. ``schemas/plover-event.schema.json`` is the published JSON Schema of a row (``PloverEvent``).
+not PLOVER events and are left out): actor, recipient, event type, mode, context, date (as stated and ISO), the
+event text and its evidence spans. ``schemas/plover-event.schema.json`` is the published JSON Schema of a row (``PloverEvent``).
 """
 
 from __future__ import annotations

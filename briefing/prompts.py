@@ -62,7 +62,8 @@ def render_messages(article: Article, *, language: str = "English", sections: st
     meta = {k: v for k, v in (("title", article.title), ("source", article.source), ("date", article.date))
             if v}
     system = env.get_template("system.j2").render(
-        field_guide=field_guide(extraction_model(sections)), likelihoods=list(LIKELIHOOD_BANDS), plover=list(PLOVER_TYPES),
+        field_guide=field_guide(extraction_model(sections)), likelihoods=list(LIKELIHOOD_BANDS),
+        plover=list(PLOVER_TYPES),
         language=language)
     # The article must not be able to close its own delimiter.
     numbered = re.sub(r"<(/?)article", r"<\1 article", article.numbered(), flags=re.I)

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.slow
 
 def _servers() -> list[str]:
     out = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
-    return [line for line in out.splitlines() if ("llama_cpp.server" in line or "briefing.llama_server" in line) and "ps -eo" not in line]
+    servers = ("llama_cpp.server", "briefing.llama_server")
+    return [line for line in out.splitlines() if any(s in line for s in servers) and "ps -eo" not in line]
 
 
 def _user_cache() -> Path:
