@@ -199,10 +199,40 @@ def _opens(text: str, i: int) -> bool:
 
 
 def quoted_regions(text: str) -> list[tuple[int, int]]:
-    """Offsets of the text inside quotation marks. Curly and guillemet marks say which way they face; a straight
-    mark opens after a space or the start of a paragraph and closes after a word. A quote left open at the end of a
-    paragraph ends there, and a closing mark with no opening one (the next paragraph of a quote) closes a region
-    from the start of its paragraph: wire style for quotes that run over several paragraphs."""
+    """Offsets of the text inside quotation marks, double or single, merged and sorted."""
+    spans = sorted(_double_quoted(text) + _single_quoted(text))
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _single_quoted(text: str) -> list[tuple[int, int]]:
+    """Single quotation marks ('like this', ‘like this’), as some papers quote. An apostrophe between letters
+    (Trump's, China’s) is not a mark; a quote does not run past its paragraph."""
+    regions: list[tuple[int, int]] = []
+    start: int | None = None
+    for i, ch in enumerate(text):
+        prev = text[i - 1] if i else " "
+        nxt = text[i + 1] if i + 1 < len(text) else " "
+        if ch == "\n":
+            start = None
+        elif ch in "‘'" and start is None and (prev.isspace() or prev in "([—-\"“") and not nxt.isspace():
+            start = i + 1
+        elif ch in "’'" and start is not None and not prev.isspace() and not nxt.isalnum():
+            regions.append((start, i))
+            start = None
+    return regions
+
+
+def _double_quoted(text: str) -> list[tuple[int, int]]:
+    """Curly and guillemet marks say which way they face; a straight mark opens after a space or the start of a
+    paragraph and closes after a word. A quote left open at the end of a paragraph ends there, and a closing mark
+    with no opening one (the next paragraph of a quote) closes a region from the start of its paragraph: wire style
+    for quotes that run over several paragraphs."""
     regions: list[tuple[int, int]] = []
     start: int | None = None
     para = 0

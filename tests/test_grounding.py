@@ -188,6 +188,16 @@ def test_quoted_regions_cover_curly_straight_and_multi_paragraph_quotes():
     assert inside == ["we will go", "Stand up.", "Nothing will stop us,", "Open at the end of a paragraph", "nested"]
 
 
+def test_single_quotation_marks_count_but_apostrophes_do_not():
+    from briefing.grounding import quoted_regions
+
+    text = ("Merner told reporters. 'It appears that some type of argument took place. This individual began to walk "
+            "away.' Trump's win and China’s view. She said ‘we will go’ and 'How do you describe that,' she said.")
+    inside = [text[s:e] for s, e in quoted_regions(text)]
+    assert inside == ["It appears that some type of argument took place. This individual began to walk away.",
+                      "we will go", "How do you describe that,"]
+
+
 def test_a_sentence_passed_off_as_a_quote_is_a_hard_failure(article):
     """The 1.5B model once 'quoted' a whole reported-speech sentence: verbatim, but nobody is quoted in it."""
     g = Grounder(article, strict=False)
