@@ -269,7 +269,7 @@ class Runner:
     def brief(self, article: Article, *, item: str | None = None, strict: bool = False) -> Outcome:
         """Brief one article: from the cache when it holds this exact request, else from the model."""
         from .grounding import Grounder
-        from .pipeline import LOCAL_CONTEXT, build, check_fits, check_strict, extract
+        from .pipeline import LOCAL_CONTEXT, build_for, check_fits, check_strict, extract
         from .llm import sections_for
         from .prompts import prompt_hash
         from .cache import model_identity
@@ -302,9 +302,7 @@ class Runner:
                 self.cache.put(key, ex.model_dump_json(), model=ident["model"], prompt_hash=phash,
                                usage=usage.as_dict())
             cached = False
-        briefing = build(article, ex, usage=usage, model=ident["model"], provider=self.provider,
-                         endpoint_url=None if self.provider == "local" else base_url,
-                         sections=sections_for(self.settings))
+        briefing = build_for(article, ex, self.settings, usage=usage, model=ident["model"], base_url=base_url)
         if cached:
             briefing.meta.cached = True  # Meta allows extra fields
         if strict:

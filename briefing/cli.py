@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # imported lazily: `briefing --help` must start fast
     from typing import Callable
 
+from .config import SECTION_PROFILES
 from .errors import BriefingError, InputError
 
 def _as_json(briefing, template_dir, **_layout):
@@ -284,7 +285,7 @@ def _add_model_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--reask-grounding", action=argparse.BooleanOptionalAction, default=None,
                    help="re-ask the model when a quote or citation fails grounding (default: yes, except for the "
                         "local model, where failures are flagged and withheld)")
-    g.add_argument("--sections", choices=("full", "brief"),
+    g.add_argument("--sections", choices=SECTION_PROFILES,
                    help="sections to ask for: full, or brief (key points, actors, quotes, outlook; the local "
                         "model's default, for speed)")
     g.add_argument("--max-tokens", type=int, help="cap on the answer's tokens (default 1400)")

@@ -225,7 +225,8 @@ def title_case(text: str) -> bool:
 
 
 def _free_texts(ex: Extraction) -> list[str]:
-    return ([] if title_case(ex.headline) else [ex.headline]) + ([ex.bottom_line.text] + [p.text for p in ex.key_points] + [p.text for p in ex.issues]
+    return (([] if title_case(ex.headline) else [ex.headline]) + [ex.bottom_line.text]
+            + [p.text for p in ex.key_points] + [p.text for p in ex.issues]
             + [o.text for o in ex.outlook] + [o.basis for o in ex.outlook] + [e.what for e in ex.timeline]
             + [a.stance or "" for a in ex.actors] + [a.role or "" for a in ex.actors]
             + [p.stance for p in ex.positions] + [q.text for q in ex.open_questions])
@@ -439,9 +440,7 @@ def _brief(article, settings, *, serve: Callable[[], tuple[str | None, str]], pr
     from .errors import Usage
     from .grounding import Grounder
     from .llm import sections_for
-    from .pipeline import LOCAL_CONTEXT, build, check_fits, extract
-
-    sections = sections_for(settings)
+    from .pipeline import LOCAL_CONTEXT, build_for, check_fits, extract
 
     check_fits(article, settings, LOCAL_CONTEXT if provider == "local" else None)
     key = hit = None
@@ -470,10 +469,9 @@ def _brief(article, settings, *, serve: Callable[[], tuple[str | None, str]], pr
     if cache is not None and hit is None:
         from .prompts import prompt_hash
 
-        cache.put(key, extraction.model_dump_json(), model=label, prompt_hash=prompt_hash(sections),
-                  usage=usage.as_dict())
-    b = build(article, extraction, usage=usage, model=label, provider=provider,
-              endpoint_url=None if provider == "local" else base_url, sections=sections)
+        cache.put(key, extraction.model_dump_json(), model=label,
+                  prompt_hash=prompt_hash(sections_for(settings)), usage=usage.as_dict())
+    b = build_for(article, extraction, settings, usage=usage, model=label, base_url=base_url)
     if hit is not None:
         b.meta.cached = True  # Meta allows extra fields; the batch runner marks cache hits the same way
     return b
@@ -578,7 +576,8 @@ def report_from_dir(folder: str | Path, *, corpus: str | None = None, names: lis
     sections = sorted({a["sections"] for a in articles if a.get("sections")})
     return {"created": datetime.now(timezone.utc).isoformat(timespec="seconds"), "corpus": corpus,
             "findings": "FINDINGS.md" if (root / "FINDINGS.md").is_file() else None,
-            "models": models, "prompt_hashes": hashes, "sections": sections, "page_check": counter is not None, "rules": RULES,
+            "models": models, "prompt_hashes": hashes, "sections": sections, "page_check": counter is not None,
+            "rules": RULES,
             "overall": summarize(articles), "articles": articles}
 
 

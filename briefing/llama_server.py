@@ -46,8 +46,6 @@ class GreedyGrammarSampler:
         self.one_data = np.zeros(1, dtype=_TOKEN_DATA)
         self.one = C.llama_token_data_array(
             data=self.one_data.ctypes.data_as(C.llama_token_data_p), size=1, selected=-1, sorted=False)
-        self.full_checks = 0
-        self.tokens = 0
 
     def _reset(self, array: Any, data: np.ndarray) -> None:
         array.data = data.ctypes.data_as(C.llama_token_data_p)
@@ -75,17 +73,11 @@ class GreedyGrammarSampler:
         C.llama_sampler_apply(self.penalties.sampler, ctypes.byref(self.all))
         token = self._best()
         if not self._allowed(token):
-            self.full_checks += 1
             C.llama_sampler_apply(self.grammar.sampler, ctypes.byref(self.all))
             token = self._best()
-        self.tokens += 1
         C.llama_sampler_accept(self.penalties.sampler, token)
         C.llama_sampler_accept(self.grammar.sampler, token)
         return token
-
-    def close(self) -> None:
-        self.penalties.close()
-        self.grammar.close()
 
 
 #: llama-cpp-python 0.3's JSON-schema grammar lets a string hold raw control characters (its ``char`` rule is

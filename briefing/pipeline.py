@@ -140,6 +140,15 @@ def build(article: Article, extraction: Extraction, *, usage: Usage | None = Non
     return Briefing(article=info, extraction=extraction, grounding=grounding, meta=meta)
 
 
+def build_for(article: Article, extraction: Extraction, settings: Settings, *, usage: Usage | None,
+              model: str | None, base_url: str | None) -> Briefing:
+    """:func:`build` for a run with ``settings``: the provider, the endpoint recorded (none for the local model)
+    and the sections profile come from them, the same for every caller."""
+    provider = settings.resolved_provider()
+    return build(article, extraction, usage=usage, model=model, provider=provider,
+                 endpoint_url=None if provider == "local" else base_url, sections=sections_for(settings))
+
+
 def generate(article: Article | str, settings: Settings | None = None, *, strict: bool = False,
              progress: Progress = _noop, client: Any = None,
              on_call: Callable[[CallRecord], None] | None = None) -> Briefing:
@@ -156,8 +165,7 @@ def generate(article: Article | str, settings: Settings | None = None, *, strict
         progress(f"briefing {article.words} words with {label} …")
         extraction, usage = extract(article, settings, base_url=base_url, model=model, client=client,
                                     on_call=on_call)
-    briefing = build(article, extraction, usage=usage, model=label, provider=provider,
-                     endpoint_url=None if provider == "local" else base_url, sections=sections_for(settings))
+    briefing = build_for(article, extraction, settings, usage=usage, model=label, base_url=base_url)
     if strict:
         check_strict(briefing)
     return briefing

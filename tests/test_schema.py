@@ -77,6 +77,9 @@ def test_the_brief_profile_asks_for_fewer_sections_and_converts_to_a_full_extrac
     assert ex.positions == [] and ex.timeline == [] and ex.key_points == answer.key_points
     with pytest.raises(ValidationError):  # a section outside the profile is not accepted from the model
         brief.model_validate(_extraction())
+    from briefing.config import SECTION_PROFILES
+
+    assert tuple(PROFILES) == SECTION_PROFILES, "the flag's choices are the schema's profiles"
     with pytest.raises(ValueError, match="unknown sections profile"):
         extraction_model("short")
 
