@@ -46,8 +46,8 @@ COVERAGE_RULE = (
     "that are not stop words (the grounding module's list); two words match when their stems are equal, a stem "
     f"being the word without a possessive 's or a plural -s, cut to its first {STEM_CHARS} characters "
     "('overturned' and 'overturns' both give 'overtu'). For 'when', a gold answer also matches when it "
-    "resolves to the same calendar date as a date in the briefing (dateline or timeline), relative to the "
-    "article's date. A W without gold answers is not scored. The strict figure asks for every content word of "
+    "resolves to the same calendar date as a date in the briefing (dateline, timeline, or the source's date "
+    "that the briefing shows under its headline), relative to the article's date. A W without gold answers is not scored. The strict figure asks for every content word of "
     "some gold answer (no date resolution).")
 
 RULES = {
@@ -60,7 +60,9 @@ RULES = {
                  "the same check.",
     "quotes": "Every quote the model wrote (shown, and dropped by grounding) is looked up with grounding.locate "
               "(tolerant of quote marks, dashes, whitespace and ellipses); a verbatim quote's speaker is checked "
-              "with grounding.attribution_ok. Both shares are over all quotes.",
+              "with grounding.attribution_ok: the speaker the briefing shows, and the one the model named (they differ "
+              "where grounding took the speaker from the article's attribution: `model_speaker`). The shares are "
+              "over all quotes.",
     "names": "Named fields (actor names and affiliations, parties, quote speakers, timeline who/recipient, "
              "dateline place) that are names (one word, or a capitalised word after the first: 'The shooter' is a "
              "description, not a name) and that grounding.name_in does not find in the source (any distinctive "
@@ -191,15 +193,21 @@ def quote_metric(b: Briefing) -> dict[str, Any]:
     rows = []
     for shown, quotes in ((True, b.extraction.quotes), (False, b.grounding.dropped_quotes)):
         for q in quotes:
-            spans = locate(norm, q.text)
+            spans = q.evidence if shown and q.evidence else locate(norm, q.text)
+            model_speaker = q.model_speaker or q.speaker
             rows.append({"speaker": q.speaker, "text": q.text, "shown": shown, "verbatim": bool(spans),
-                         "speaker_ok": bool(spans) and attribution_ok(article, spans, q.speaker)})
+                         "speaker_ok": bool(spans) and attribution_ok(article, spans, q.speaker),
+                         "model_speaker": model_speaker,
+                         "model_speaker_ok": bool(spans) and attribution_ok(article, spans, model_speaker)})
     n = len(rows)
     verbatim = sum(r["verbatim"] for r in rows)
     speaker = sum(r["speaker_ok"] for r in rows)
+    by_model = sum(r["model_speaker_ok"] for r in rows)
     return {"quotes": n, "shown": sum(r["shown"] for r in rows), "dropped": len(b.grounding.dropped_quotes),
             "verbatim": verbatim, "speaker_ok": speaker, "verbatim_share": ratio(verbatim, n),
-            "speaker_share": ratio(speaker, n), "rows": rows}
+            "speaker_share": ratio(speaker, n), "model_speaker_ok": by_model,
+            "model_speaker_share": ratio(by_model, n),
+            "reattributed": sum(1 for r in rows if r["model_speaker"] != r["speaker"]), "rows": rows}
 
 
 def _named_fields(ex: Extraction, dropped: list) -> list[tuple[str, str]]:
@@ -283,7 +291,12 @@ def coverage_texts(b: Briefing) -> list[str]:
 
 
 def _briefing_dates(b: Briefing) -> set[str]:
-    return {d for d in [b.extraction.dateline.iso] + [e.iso for e in b.extraction.timeline] if d}
+    """ISO dates the briefing shows: its dateline's and timeline's, and the source's date under the headline."""
+    from .dates import parse_reference
+
+    source = parse_reference(b.article.date)
+    shown = [b.extraction.dateline.iso, source.isoformat() if source else None]
+    return {d for d in shown + [e.iso for e in b.extraction.timeline] if d}
 
 
 def match_answer(answer: str, have: set[str]) -> tuple[int, int, bool]:
@@ -411,7 +424,10 @@ def summarize(articles: list[dict[str, Any]]) -> dict[str, Any]:
         "quotes": {"quotes": total("quotes", "quotes"), "dropped": total("quotes", "dropped"),
                    "verbatim": total("quotes", "verbatim"), "speaker_ok": total("quotes", "speaker_ok"),
                    "verbatim_share": ratio(total("quotes", "verbatim"), total("quotes", "quotes")),
-                   "speaker_share": ratio(total("quotes", "speaker_ok"), total("quotes", "quotes"))},
+                   "speaker_share": ratio(total("quotes", "speaker_ok"), total("quotes", "quotes")),
+                   "model_speaker_ok": total("quotes", "model_speaker_ok"),
+                   "model_speaker_share": ratio(total("quotes", "model_speaker_ok"), total("quotes", "quotes")),
+                   "reattributed": total("quotes", "reattributed")},
         "names": {"invented": total("names", "count"),
                   "articles_with_invented": sum(1 for m in done if m["names"]["count"])},
         "coverage": {"answered": total("coverage", "answered"), "with_gold": total("coverage", "with_gold"),

@@ -30,11 +30,11 @@ whose what when where why how all any both each few more most other some such on
 should would could may might must shall do does did has have had having said says say also about into over after
 before between during under again further once up down out off per via while because if until against""".split())
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-]*")
-_ATTRIBUTION = re.compile(r"\b(said|says|say|told|tells|according to|added|adds|stated|states|replied|"
+_ATTRIBUTION = re.compile(r"\b(said|says|say|saying|told|tells|according to|added|adds|adding|stated|states|replied|"
                           r"declared|wrote|writes|insisted|noted|asked|explained|warned|stressed)\b", re.I)
 _ANONYMOUS = re.compile(r"\b(official|officials|source|sources|spokes\w*|aide|diplomat|person|people|"
                         r"anonym\w*|unnamed|senior|embassy|ministry|statement)\b", re.I)
-_PRONOUN = re.compile(r"\b(he|she|they)\s+(said|says|added|told|replied|stated)\b|"
+_PRONOUN = re.compile(r"\b(he|she|they|it)\s+(said|says|added|told|replied|stated)\b|"
                       r"\b(said|says|added|replied)\s+(he|she|they)\b", re.I)
 
 
@@ -170,10 +170,6 @@ def unknown_names(texts: list[str], article: str) -> list[str]:
 
 # ---------------------------------------------------------------------------------------------------- checks
 
-def _outside_quotes(text: str) -> str:
-    return re.sub(r"\"[^\"]*\"", " ", normalize(text))
-
-
 _INSTITUTION_WORDS = {"white", "house", "state", "department", "ministry", "foreign", "embassy", "us", "american",
                       "chinese", "british", "russian", "government", "administration", "national", "security"}
 
@@ -230,24 +226,27 @@ def _single_quoted(text: str) -> list[tuple[int, int]]:
 
 def _double_quoted(text: str) -> list[tuple[int, int]]:
     """Curly and guillemet marks say which way they face; a straight mark opens after a space or the start of a
-    paragraph and closes after a word. A quote left open at the end of a paragraph ends there, and a closing mark
-    with no opening one (the next paragraph of a quote) closes a region from the start of its paragraph: wire style
-    for quotes that run over several paragraphs."""
+    paragraph (before a word) and closes after a word. A quote left open ends at the end of its paragraph, or where
+    the next quote opens (a text whose paragraph breaks were lost: wire style reopens each paragraph of a long
+    quote and closes only the last); a closing mark with no opening one closes a region from the start of its
+    paragraph or the last mark before it, whichever is later."""
     regions: list[tuple[int, int]] = []
     start: int | None = None
-    para = 0
+    floor = 0  # where an unopened quote may begin: the paragraph's start or just after the last mark
     for i, ch in enumerate(text):
+        nxt = text[i + 1] if i + 1 < len(text) else " "
         if ch == "\n":
             if start is not None:
                 regions.append((start, i))
                 start = None
-            para = i + 1
-        elif ch in "“«" or (ch == '"' and start is None and _opens(text, i)):
-            if start is None:
-                start = i + 1
+            floor = i + 1
+        elif ch in "“«" or (ch == '"' and _opens(text, i) and not nxt.isspace()):
+            if start is not None:
+                regions.append((start, i))
+            start = floor = i + 1
         elif ch in "”»" or ch == '"':
-            regions.append((para if start is None else start, i))
-            start = None
+            regions.append((floor if start is None else start, i))
+            start, floor = None, i + 1
     if start is not None:
         regions.append((start, len(text)))
     return regions
@@ -264,33 +263,114 @@ def _starts_quoted(regions: list[tuple[int, int]], span: Span) -> bool:
     return any(s <= span.start < e for s, e in regions)
 
 
-def attribution_ok(article: Article, spans: list[Span], speaker: str) -> bool:
-    """Whether the article attributes the quoted words to ``speaker`` near where they stand.
+_NAME_WORD = r"(?:[A-Z][\w'’.-]*|de|del|da|van|von|bin|al-\w+)"
+#: A personal or institutional name: capitalised words, optionally after a title ("Mr Smith", "Lee Yarker").
+_NAME = r"(?:(?:Mr|Mrs|Ms|Dr|Prof|Sir|Lord|Lady)\.? )?[A-Z][\w'’.-]*(?: " + _NAME_WORD + r"){0,4}"
+_VERB = (r"(?:said|says|told|tells|added|adds|stated|states|replied|declared|wrote|writes|insisted|noted|"
+         r"explained|warned|stressed)")
+#: "Lee Yarker, who bought one of the new bars, said", "Rizzo added", "said Rizzo", "according to Mr Smith",
+#: "the official replied", "a police spokesman said".
+_ROLE = (r"(?:[Tt]he|[Aa]n?) (?:[\w'’-]+ ){0,3}?(?:official|spokes(?:man|woman|person)|source|diplomat|aide|"
+         r"witness|resident|minister|police|officer|statement|embassy|ministry|government|office|department|"
+         r"agency|company|firm|group|council|committee)s?(?: (?:in|of|at|for) " + _NAME + r")?")
+_SPEAKER_BEFORE = re.compile(rf"(?P<who>{_NAME}(?: (?:of|from|at) {_NAME})?|{_ROLE})(?:, [^,]{{1,100}},)? "
+                             rf"{_VERB}\b")
+#: After the verb only right after a quote (blanked to spaces: '"…," said Rizzo'): in 'the official said Sullivan
+#: and Wang did not …' the name is what was said, and in 'told Reuters' it is who heard it.
+_SPEAKER_AFTER = re.compile(rf"(?:(?:^|\s{{2}}),?\s*(?:said|says|added|adds|replied|wrote|writes)|\baccording to) "
+                            rf"(?P<who>{_NAME}|{_ROLE})")
+_NOT_NAMES = re.compile(r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Today|Yesterday|"
+                        r"It|He|She|They|We|I|This|That|There|But|And|The|A|An|In|On|At|When|After)\b")
 
-    The words outside quotation marks in the sentence holding the quote are read first: the speaker there (by
-    name, alias, or as the same anonymous 'official') confirms it; another attribution there ('an official
-    said') refutes it. A pronoun ('he said') or no attribution sends the check to the sentences just before,
-    then just after.
-    """
+
+def _speakers(text: str) -> list[tuple[int, str]]:
+    """Who the attributions in ``text`` (quotes already blanked out) name, with where each attribution stands."""
+    found: list[tuple[int, str]] = []
+    for pattern in (_SPEAKER_BEFORE, _SPEAKER_AFTER):
+        for m in pattern.finditer(text):
+            who = m.group("who").strip(" .")
+            if re.search(r"\b(?:in|of|at|for|from|with|by|to|on)\s*$", text[:m.start("who")]):
+                continue  # 'the embassy in Washington said': a place in the speaker's description
+            if _NOT_NAMES.fullmatch(who.split(" ")[0]) and not re.fullmatch(_ROLE, who):
+                continue
+            found.append((m.start("who"), who))
+    return sorted(found)
+
+
+def _outside(article: Article, regions: list[tuple[int, int]], j: int) -> str:
+    """Sentence ``j`` with the words inside quotation marks (and the marks) blanked out, offsets kept."""
+    sent = article.sentences[j]
+    chars = list(sent.text)
+    for s, e in regions:
+        for k in range(max(s - 1, sent.start), min(e + 1, sent.end)):
+            chars[k - sent.start] = " "
+    return "".join(chars)
+
+
+def _reading_order(article: Article, spans: list[Span]) -> list[tuple[str, int | None]]:
+    """Where the attribution of a quote may stand, in the order it is read: the quote's own sentence (with the
+    quote's offset in it), then the sentences just before, then just after; each with the quoted words blanked."""
     if not spans:
-        return False
+        return []
     sents = article.sentences
     idx = next((i for i, s in enumerate(sents) if s.start <= spans[0].start < s.end), None)
     if idx is None:
-        return False
-    own = _outside_quotes(sents[idx].text)
-    if _speaker_in(speaker, own):
-        return True
-    if _ATTRIBUTION.search(own) and not _PRONOUN.search(own):
-        return False  # the quote's own sentence names someone else
-    for j in (idx - 1, idx - 2, idx + 1):
-        if 0 <= j < len(sents):
-            near = _outside_quotes(sents[j].text)
-            if _speaker_in(speaker, near):
-                return True
-            if _ATTRIBUTION.search(near) and not _PRONOUN.search(near):
-                return False
+        return []
+    regions = quoted_regions(article.text)
+    order = [(idx, spans[0].start - sents[idx].start), (idx - 1, None), (idx - 2, None), (idx + 1, -1)]
+    return [(_outside(article, regions, j), at) for j, at in order if 0 <= j < len(sents)]
+
+
+def _nearest(named: list[tuple[int, str]], at: int | None) -> str:
+    """The attribution nearest the quote: in its own sentence by distance, before it the last, after it the
+    first."""
+    if at is None:
+        return named[-1][1]
+    if at < 0:
+        return named[0][1]
+    return min(named, key=lambda n: abs(n[0] - at))[1]
+
+
+def _same_speaker(speaker: str, who: str) -> bool:
+    """Whether an attribution's ``who`` ('Rizzo', 'the official') names ``speaker``."""
+    if is_anonymous(speaker) or re.fullmatch(_ROLE, who):
+        return _speaker_in(speaker, who)
+    return name_in(speaker, who) and name_in(who, speaker)
+
+
+def attribution_ok(article: Article, spans: list[Span], speaker: str) -> bool:
+    """Whether the article attributes the quoted words to ``speaker`` near where they stand.
+
+    The words outside quotation marks in the sentence holding the quote are read first: an attribution there
+    ('Rizzo added:', 'said the official') decides, by the one nearest the quote; with none the tool can read, the
+    speaker named there (by name, alias, or as the same anonymous 'official') confirms it, and another attribution
+    verb refutes it. A pronoun ('he said', 'it said') or no attribution sends the check to the sentences just
+    before, then just after.
+    """
+    for text, at in _reading_order(article, spans):
+        named = _speakers(text)
+        if named:
+            return _same_speaker(speaker, _nearest(named, at))
+        if _speaker_in(speaker, text):
+            return True
+        if _ATTRIBUTION.search(text) and not _PRONOUN.search(text):
+            return False
     return False
+
+
+def attributed_speaker(article: Article, spans: list[Span], known: list[str] = ()) -> str | None:
+    """Whom the article credits with the quoted words: the attribution :func:`attribution_ok` reads, when it names
+    someone. A name the briefing already uses (``known``: its actors and speakers) is preferred in the briefing's
+    spelling ('Anthony Rizzo' for 'Rizzo'). ``None`` when no attribution the tool can read names anyone."""
+    for text, at in _reading_order(article, spans):
+        named = _speakers(text)
+        if named:
+            who = _nearest(named, at)
+            fuller = [k for k in known if k and not is_anonymous(k) and name_in(who, k) and name_in(k, who)]
+            return max(fuller, key=len) if fuller else who
+        if _ATTRIBUTION.search(text) and not _PRONOUN.search(text):
+            return None
+    return None
 
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
@@ -324,6 +404,7 @@ class Grounder:
     min_overlap: float = 0.5
     relocate_overlap: float = 0.6
     failures: list[str] = field(default_factory=list)
+    known_names: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._norm = NormalizedText(self.article.text)
@@ -376,15 +457,37 @@ class Grounder:
         return problems
 
     def _quote(self, item: Quote) -> list[str]:
-        spans = locate(self._norm, item.text)
+        spans = self._trim_attribution(locate(self._norm, item.text))
         item.evidence = spans
         if not spans:
             return [f"quote is not verbatim in the article: \"{item.text[:80]}\""]
         if any(quoted_share(self._quoted, sp) < 0.8 or not _starts_quoted(self._quoted, sp) for sp in spans):
             return [f"\"{item.text[:60]}\" is not inside quotation marks in the article"]
-        if not attribution_ok(self.article, spans, item.speaker):
-            return [f"the article does not attribute \"{item.text[:60]}\" to {item.speaker}"]
-        return []
+        if attribution_ok(self.article, spans, item.speaker):
+            return []
+        who = attributed_speaker(self.article, spans, self.known_names)
+        if who and attribution_ok(self.article, spans, who):
+            item.model_speaker = item.model_speaker or item.speaker  # the article names someone else: say so
+            item.speaker = who
+            return []
+        return [f"the article does not attribute \"{item.text[:60]}\" to {item.speaker}"]
+
+    def _trim_attribution(self, spans: list[Span]) -> list[Span]:
+        """A quote copied with its attribution ('Lee Yarker said: "Fair enough …"') keeps only the words inside
+        the quotation marks, when at least three words are."""
+        text = self.article.text
+        while len(spans) > 1 and quoted_share(self._quoted, spans[0]) == 0 and \
+                sum(len(sp.text.split()) for sp in spans[1:]) >= 3:
+            spans = spans[1:]  # a segment wholly outside the marks: the attribution, matched apart
+        if not spans or _starts_quoted(self._quoted, spans[0]):
+            return spans
+        first = spans[0]
+        for s, e in self._quoted:
+            if first.start < s < first.end and len(text[s:first.end].split()) >= 3:
+                end = min(first.end, e) if e >= first.end - 2 else first.end
+                cut = text[s:end].rstrip(" ,;:\"'”’")
+                return [Span(text=cut, start=s, end=s + len(cut))] + spans[1:]
+        return spans
 
     def _dateline(self, item: Dateline) -> list[str]:
         """Place and date must come from the article: verbatim, or part by part ('Seattle, Washington'), or
@@ -419,6 +522,7 @@ class Grounder:
     # -- whole extraction
     def __call__(self, ex: Extraction) -> None:
         ex.dateline = find_dateline(self.article)
+        self.known_names = [a.name for a in ex.actors] + [q.speaker for q in ex.quotes]
         hard: list[str] = []
         for path, item in ex.items():
             if isinstance(item, Dateline) and not (item.place or item.date):

@@ -81,6 +81,14 @@ def quote_text(quote: Any) -> str:
     return quote.text
 
 
+def long_date(value: str | None) -> str | None:
+    """The source's date as a reader writes it ('8 November 2016'); a date that is not ISO stays as given."""
+    from .dates import parse_reference
+
+    d = parse_reference(value)
+    return f"{d.day} {d:%B} {d.year}" if d else (value or None)
+
+
 def safe_url(url: str | None) -> str | None:
     """Only http(s) links survive into output."""
     if url and url.strip().lower().startswith(("http://", "https://")):
@@ -125,6 +133,7 @@ def context(briefing: Briefing, *, paper: str | None = None, omitted: list[str] 
         "cites": lambda item: cites.get(id(item), []), "footnotes": notes.spans,
         "segments": highlight_segments(briefing.article.text, notes.spans),
         "source_url": safe_url(briefing.article.url), "quote_text": quote_text,
+        "source_date": long_date(briefing.article.date),
         "page_size": PAPERS.get(paper or ""), "omitted": omitted or [],
     }
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.1"  # TODO bump to 1.2 (model_speaker)
 
 #: ICD 203 likelihood bands, lowest to highest, with their probability ranges.
 LIKELIHOOD_BANDS: dict[str, str] = {
@@ -145,6 +145,10 @@ class Quote(Item):
     text: str = _text(400, "Words inside quotation marks, copied exactly.")
     context: SkipJsonSchema[str | None] = Field(default=None, max_length=160,
                                                 description="What the quote was about (not asked of the model).")
+    model_speaker: SkipJsonSchema[str | None] = Field(
+        default=None, max_length=80, description="The speaker the model named, when the article attributes the "
+                                                 "words to someone else and the tool took the speaker from it "
+                                                 "(computed).")
 
 
 class Outlook(Cited):

@@ -90,11 +90,15 @@ def test_quote_fidelity_separates_misquotes_from_wrong_speakers():
     rows = {r["text"]: r for r in m["rows"]}
     assert rows["We are ready to return to full compliance."] | {} == {
         "speaker": "Abbas Araghchi", "text": "We are ready to return to full compliance.", "shown": True,
-        "verbatim": True, "speaker_ok": True}
-    assert rows["constructive but difficult"]["verbatim"] and not rows["constructive but difficult"]["speaker_ok"]
+        "verbatim": True, "speaker_ok": True, "model_speaker": "Abbas Araghchi", "model_speaker_ok": True}
+    wrong = rows["constructive but difficult"]
+    assert wrong["verbatim"] and not wrong["model_speaker_ok"], "the model put Mora's words in Araghchi's mouth"
+    assert (wrong["speaker"], wrong["speaker_ok"], wrong["shown"]) == ("Enrique Mora", True, True), \
+        "grounding took the speaker from the article's attribution"
     assert not rows["We are ready to return to compliance at once."]["verbatim"]
-    assert (m["quotes"], m["shown"], m["dropped"], m["verbatim"], m["speaker_ok"]) == (3, 1, 2, 2, 1)
-    assert (m["verbatim_share"], m["speaker_share"]) == (0.6667, 0.3333)
+    assert (m["quotes"], m["shown"], m["dropped"], m["verbatim"], m["speaker_ok"]) == (3, 2, 1, 2, 2)
+    assert (m["model_speaker_ok"], m["reattributed"]) == (1, 1)
+    assert (m["verbatim_share"], m["speaker_share"], m["model_speaker_share"]) == (0.6667, 0.6667, 0.3333)
 
 
 def test_no_quotes_gives_no_share():
@@ -169,11 +173,21 @@ def test_coverage_rule_half_the_content_words_with_stems():
 
 
 def test_when_matches_a_resolved_date():
-    # Gold says "May 5"; the briefing only says "Wednesday", which resolves to 2021-05-05 from the article date.
+    # Gold says "May 5"; the briefing only says "Wednesday", which resolves to 2021-05-05 from the article's date
+    # (Friday 7 May).
     gold = dict(GOLD, when=["May 5, 2021"])
     data = extraction(dateline={"place": "VIENNA", "date": None})
-    assert ev.coverage_metric(make(data), gold)["per_w"]["when"]["answered"] is True
+    assert ev.coverage_metric(make(data, date="2021-05-07"), gold)["per_w"]["when"]["answered"] is True
     assert ev.coverage_metric(make(data, date=None), gold)["per_w"]["when"]["answered"] is False
+    no_timeline = extraction(dateline={"place": "VIENNA", "date": None}, timeline=[])
+    assert ev.coverage_metric(make(no_timeline, date="2021-05-07"), gold)["per_w"]["when"]["answered"] is False
+
+
+def test_the_source_date_the_briefing_shows_answers_when_for_the_same_day():
+    gold = dict(GOLD, when=["May 7, 2021"])
+    data = extraction(dateline={"place": "VIENNA", "date": None}, timeline=[])
+    assert ev.coverage_metric(make(data, date="2021-05-07"), gold)["per_w"]["when"]["answered"] is True
+    assert ev.coverage_metric(make(data, date="2021-05-08"), gold)["per_w"]["when"]["answered"] is False
 
 
 def test_open_questions_do_not_count_as_answers():
@@ -221,15 +235,17 @@ def test_load_corpus_refuses_bad_folders(tmp_path):
 
 def test_summary_pools_figures_and_counts_failures():
     good = make(usage=Usage(calls=1, attempts=1, prompt_tokens=1000, completion_tokens=400, seconds=60))
-    bad = make(extraction(quotes=[{"speaker": "Enrique Mora", "text": "We are ready."}]),
+    bad = make(extraction(quotes=[{"speaker": "Enrique Mora", "text": "We are ready to leave."},
+                                  {"speaker": "Enrique Mora", "text": "We are ready to return"}]),
                usage=Usage(calls=2, attempts=2, prompt_tokens=2000, completion_tokens=800, seconds=120))
     gold = dict(GOLD, how=["by videolink"])
     articles = [{"name": "a", "metrics": ev.evaluate(good, gold)}, {"name": "b", "metrics": ev.evaluate(bad, gold)},
                 {"name": "c", "status": "failed", "metrics": None}]
     o = ev.summarize(articles)
     assert (o["articles"], o["briefed"], o["failed"]) == (3, 2, 1)
-    assert o["quotes"]["quotes"] == 2 and o["quotes"]["speaker_ok"] == 1 and o["quotes"]["dropped"] == 1
-    assert o["grounding"]["total"] == 24 and o["grounding"]["verified"] == 23
+    assert (o["quotes"]["quotes"], o["quotes"]["speaker_ok"], o["quotes"]["dropped"]) == (3, 2, 1)
+    assert (o["quotes"]["model_speaker_ok"], o["quotes"]["reattributed"]) == (1, 1)
+    assert o["grounding"]["total"] == 25 and o["grounding"]["verified"] == 24
     assert o["coverage"]["per_w"]["how"] == {"answered": 0, "with_gold": 2, "share": 0.0}
     assert (o["coverage"]["answered"], o["coverage"]["with_gold"]) == (8, 10)
     assert o["cost"] == {"calls": 3, "attempts": 3, "prompt_tokens": 3000, "completion_tokens": 1200,

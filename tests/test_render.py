@@ -126,3 +126,25 @@ def test_an_event_without_a_plover_type_shows_no_type(example_text):
     line = next(x for x in render(b, "md").splitlines() if "Blinken canceled" in x)
     assert "`" not in line and "None" not in line
     assert "PLOVER event type" not in render(b, "html")
+
+
+def test_a_quote_whose_speaker_the_tool_took_from_the_article_says_so(example_text):
+    art = Article(example_text)
+    data = _extraction(quotes=[{"speaker": "Jake Sullivan", "text": "We are now trying to go beyond that"}])
+    b = build(art, Extraction.model_validate(data, context={"check": Grounder(art, strict=False)}))
+    line = next(x for x in render(b, "md").splitlines() if "We are now trying" in x)
+    assert "— **the official** ✓" in line
+    assert line.endswith("*(speaker as the article attributes the words; the model named Jake Sullivan)*")
+    html = render(b, "html")
+    assert '<span class="muted reattributed">(speaker as the article attributes the words; the model named ' \
+           'Jake Sullivan)</span>' in html
+
+
+def test_the_sources_date_is_shown_under_the_headline(example_text):
+    art = Article(example_text, date="2016-11-08")
+    b = build(art, Extraction.model_validate(_extraction(), context={"check": Grounder(art, strict=False)}))
+    assert "\n*Source dated 8 November 2016.*\n" in render(b, "md")
+    assert " · 8 November 2016</p>" in render(b, "html")
+    undated = build(Article(example_text), Extraction.model_validate(
+        _extraction(), context={"check": Grounder(Article(example_text), strict=False)}))
+    assert "Source dated" not in render(undated, "md")
