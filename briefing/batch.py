@@ -222,9 +222,13 @@ class Runner:
     """
 
     def __init__(self, settings: Settings, *, cache: Any = None, calllog: Any = None,
-                 client_factory: ClientFactory | None = None, say: Say = _noop, run_id: str | None = None):
+                 client_factory: ClientFactory | None = None, say: Say = _noop, run_id: str | None = None,
+                 cached_usage: bool = False):
         self.settings = settings
         self.cache = cache
+        #: A cache hit reports what the answer cost when it was made (eval's cost figures), not zero (a batch's
+        #: spend this run).
+        self.cached_usage = cached_usage
         self.calllog = calllog
         self.client_factory = client_factory
         self.say = say
@@ -281,7 +285,10 @@ class Runner:
         ident = model_identity(self.settings)
         if hit is not None:
             ex = Extraction.model_validate_json(hit[0], context={"check": Grounder(article, strict=False)})
-            usage, cached, base_url = Usage(), True, ident["base_url"]
+            stored = hit[1] if self.cached_usage else {}
+            usage = Usage(**{k: stored[k] for k in ("calls", "attempts", "prompt_tokens", "completion_tokens",
+                                                     "seconds") if k in stored})
+            cached, base_url = True, ident["base_url"]
             model = ident["model"]
         else:
             base_url, model = self.endpoint()

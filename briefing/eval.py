@@ -19,7 +19,6 @@ failed and goes on. A hand-written ``FINDINGS.md`` in the report folder is linke
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import re
@@ -47,8 +46,8 @@ COVERAGE_RULE = (
     f"being the word without a possessive 's or a plural -s, cut to its first {STEM_CHARS} characters "
     "('overturned' and 'overturns' both give 'overtu'). For 'when', a gold answer also matches when it "
     "resolves to the same calendar date as a date in the briefing (dateline, timeline, or the source's date "
-    "that the briefing shows under its headline), relative to the article's date. A W without gold answers is not scored. The strict figure asks for every content word of "
-    "some gold answer (no date resolution).")
+    "that the briefing shows under its headline), relative to the article's date. A W without gold answers is "
+    "not scored. The strict figure asks for every content word of some gold answer (no date resolution).")
 
 RULES = {
     "grounding": "Items whose `supported` flag is true and whose evidence spans are exact slices of the source, "
@@ -448,98 +447,34 @@ BRIEFINGS = "briefings"
 RECORDS = "articles"
 
 
-def _brief(article, settings, *, serve: Callable[[], tuple[str | None, str]], provider: str,
-           cache: Any = None) -> Briefing:
-    """One article through the pipeline. A cached extraction (same article, prompts, schema, model and parameters;
-    the key ``briefing.cache`` and the batch runner use) is grounded again instead of calling the model, and keeps
-    the usage it cost when it was made; ``serve()`` starts the endpoint on the first miss."""
-    from .errors import Usage
-    from .grounding import Grounder
-    from .llm import sections_for
-    from .pipeline import LOCAL_CONTEXT, build_for, check_fits, extract
-
-    check_fits(article, settings, LOCAL_CONTEXT if provider == "local" else None)
-    key = hit = None
-    if cache is not None:
-        from .cache import cache_key
-
-        key = cache_key(article, settings)
-        hit = cache.get(key)
-    base_url = settings.base_url
-    model = settings.model
-    if hit is not None:
-        text, stored = hit
-        extraction = Extraction.model_validate_json(text, context={"check": Grounder(article, strict=False)})
-        usage = Usage(**{k: stored[k] for k in ("calls", "attempts", "prompt_tokens", "completion_tokens",
-                                                  "seconds") if k in stored})
-    else:
-        base_url, model = serve()
-        extraction, usage = extract(article, settings, base_url=base_url, model=model)
-    if provider == "local":
-        label = settings.gguf or settings.local_model or _default_local()
-    else:
-        from .llm import BACKENDS
-
-        label = model or BACKENDS[provider].default_model
-        base_url = base_url or BACKENDS[provider].default_base_url
-    if cache is not None and hit is None:
-        from .prompts import prompt_hash
-
-        cache.put(key, extraction.model_dump_json(), model=label,
-                  prompt_hash=prompt_hash(sections_for(settings)), usage=usage.as_dict())
-    b = build_for(article, extraction, settings, usage=usage, model=label, base_url=base_url)
-    if hit is not None:
-        b.meta.cached = True  # Meta allows extra fields; the batch runner marks cache hits the same way
-    return b
-
-
-def _default_local() -> str:
-    from .local import DEFAULT_MODEL
-
-    return DEFAULT_MODEL
-
-
 def run(corpus: str | Path, out_dir: str | Path, settings, *, progress: Progress = lambda _: None,
-        limit: int | None = None, brief: Callable[..., Briefing] | None = None,
-        use_cache: bool = True) -> dict[str, Any]:
+        limit: int | None = None, use_cache: bool = True) -> dict[str, Any]:
     """Brief every corpus article with the configured model, save records and briefings under ``out_dir``, and
     return the report. An article that fails is recorded as failed and the run goes on. With ``use_cache``, the
     extraction cache (``briefing.cache``) answers articles briefed before with the same prompts and model."""
     import time
 
+    from .batch import Runner
     from .output import write_atomic
-    from .pipeline import endpoint
 
     entries = load_corpus(corpus)[:limit]
     out = Path(out_dir)
     (out / BRIEFINGS).mkdir(parents=True, exist_ok=True)
     (out / RECORDS).mkdir(parents=True, exist_ok=True)
-    provider = settings.resolved_provider()
     cache = None
-    if brief is None:
-        brief = _brief
-        if use_cache:
-            from .cache import Cache
+    if use_cache:
+        from .cache import Cache
 
-            cache = Cache()
-    extra = {"cache": cache} if cache is not None else {}
-    with contextlib.ExitStack() as stack:
-        if cache is not None:
-            stack.enter_context(cache)
-        served: list[tuple[str | None, str]] = []
-
-        def serve() -> tuple[str | None, str]:
-            if not served:
-                served.append(stack.enter_context(endpoint(settings, progress)))
-            return served[0]
-
+        cache = Cache()
+    with Runner(settings, cache=cache, say=progress, cached_usage=True) as runner:
+        runner.closing(cache)
         for i, entry in enumerate(entries, 1):
             progress(f"[{i}/{len(entries)}] {entry.name} …")
             record: dict[str, Any] = {"name": entry.name, "title": entry.title, "url": entry.url,
                                       "date": entry.date, "gold": entry.gold, "status": "ok", "error": None}
             started = time.monotonic()
             try:
-                b = brief(to_article(entry), settings, serve=serve, provider=provider, **extra)
+                b = runner.brief(to_article(entry), item=entry.name).briefing
                 write_atomic(out / BRIEFINGS / f"{entry.name}.json", b.model_dump_json(indent=2))
                 progress(f"[{i}/{len(entries)}] {entry.name}: {b.grounding.figure}")
             except BriefingError as e:

@@ -1,4 +1,5 @@
-"""llama-cpp-python's OpenAI-compatible server, with grammar checked lazily when decoding is greedy.
+"""llama-cpp-python's OpenAI-compatible server, with grammar checked lazily when decoding is greedy, and answers
+that do not depend on what the server answered before.
 
 ``python -m briefing.llama_server ARGS`` takes the arguments of ``python -m llama_cpp.server`` and runs it with one
 change: a greedy request that carries a grammar (our schema, sent as ``response_format``) is sampled the way
@@ -8,6 +9,13 @@ time). Here the unconstrained best token is picked first and only that token is 
 full vocabulary is filtered only when it is rejected. For greedy decoding the result is the same token: if the
 unconstrained argmax is allowed by the grammar, it is also the argmax of the constrained candidates.
 Sampling with a temperature, or with logits processors, keeps llama-cpp-python's own sampler.
+
+Reproducibility: llama-cpp-python keeps the previous request's tokens and reuses the longest common prefix, then
+evaluates the rest in chunks of ``n_batch`` counted from where the reuse ends. Chunked differently, the same
+tokens give slightly different floats, so an article's greedy answer depended on which article came before it (a
+batch's answer differed from a single run's). :func:`align_prefix_reuse` keeps only whole ``n_batch`` chunks of
+the prefix, so the rest is evaluated in the same chunks as on a fresh server: the same answer either way, at the
+cost of re-evaluating under ``n_batch`` tokens of the shared prompt.
 
 This module imports llama_cpp at import time; only the server subprocess imports it.
 """
@@ -86,15 +94,39 @@ class GreedyGrammarSampler:
 JSON_CHAR_RULE = r'[^"\\\x7F\x00-\x1F] | "\\" (["\\/bfnrt] | "u" [0-9a-fA-F] [0-9a-fA-F] [0-9a-fA-F] [0-9a-fA-F])'
 
 
+def align_prefix_reuse(llama: Any, tokens: Any) -> int:
+    """Cut the state kept from the previous request back to the last whole ``n_batch`` chunk of the prefix it
+    shares with ``tokens``, so evaluation resumes on a chunk boundary of a fresh evaluation. Returns the number of
+    tokens kept for reuse."""
+    kept = llama.n_tokens
+    if kept <= 0:
+        return 0
+    common = 0
+    for a, b in zip(llama.input_ids[:kept], tokens):
+        if a != b:
+            break
+        common += 1
+    aligned = common - common % llama.n_batch
+    if aligned < kept:
+        llama.n_tokens = aligned
+    return min(aligned, kept)
+
+
 def install() -> None:
-    """Make greedy, grammar-constrained requests use :class:`GreedyGrammarSampler`, and JSON strings exclude raw
-    control characters (idempotent)."""
+    """Make greedy, grammar-constrained requests use :class:`GreedyGrammarSampler`, JSON strings exclude raw
+    control characters, and prompt-prefix reuse keep to whole batches (idempotent)."""
     from llama_cpp import llama_grammar
 
     llama_grammar.PRIMITIVE_RULES["char"] = llama_grammar.BuiltinRule(JSON_CHAR_RULE, [])
     original = Llama._init_sampler
     if getattr(original, "_briefing_lazy_grammar", False):
         return
+    original_generate = Llama.generate
+
+    def generate(self: Llama, tokens: Any, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("reset", True):
+            align_prefix_reuse(self, list(tokens))
+        return original_generate(self, tokens, *args, **kwargs)
 
     def _init_sampler(self: Llama, *args: Any, **kwargs: Any) -> Any:
         grammar = kwargs.get("grammar")
@@ -107,6 +139,7 @@ def install() -> None:
 
     _init_sampler._briefing_lazy_grammar = True  # type: ignore[attr-defined]
     Llama._init_sampler = _init_sampler  # type: ignore[method-assign]
+    Llama.generate = generate  # type: ignore[method-assign]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-SCHEMA_VERSION = "1.1"  # TODO bump to 1.2 (model_speaker)
+SCHEMA_VERSION = "1.2"
 
 #: ICD 203 likelihood bands, lowest to highest, with their probability ranges.
 LIKELIHOOD_BANDS: dict[str, str] = {
@@ -105,7 +105,8 @@ class Dateline(Item):
 
 
 class BottomLine(Cited):
-    text: str = _text(420, "Who did what, where, when and why: one sentence, at most 30 words.")
+    text: str = _text(420, "Who did what, where, when and why, in one sentence of at most 30 words; give the day "
+                           "or date the article gives.")
     ev: Ids
 
 

@@ -8,9 +8,7 @@ answers are fault responses written here, not model output. Retry sleeps are rec
 
 from __future__ import annotations
 
-import io
 import json
-import sys
 import time
 
 import httpx2

@@ -349,7 +349,7 @@ def test_article_too_long_for_the_local_model_exits_2_before_any_model_runs(tmp_
     out = tmp_path / "b.md"
     code, _, err = cli("generate", str(long), "-o", str(out), monkeypatch=monkeypatch, capsys=capsys)
     assert code == 2
-    assert_one_line_error(err, f"too long for the local model")
+    assert_one_line_error(err, "too long for the local model")
     assert f"{LOCAL_CONTEXT}-token context" in err and "--base-url" in err
     assert_no_output(tmp_path, out, None)
 

@@ -96,9 +96,9 @@ def unpatched_llama_cpp():
     llama_cpp = pytest.importorskip("llama_cpp", reason="the local extra is not installed")
     from llama_cpp import llama_grammar
 
-    saved = llama_cpp.Llama._init_sampler, llama_grammar.PRIMITIVE_RULES["char"]
+    saved = llama_cpp.Llama._init_sampler, llama_cpp.Llama.generate, llama_grammar.PRIMITIVE_RULES["char"]
     yield llama_cpp
-    llama_cpp.Llama._init_sampler, llama_grammar.PRIMITIVE_RULES["char"] = saved
+    llama_cpp.Llama._init_sampler, llama_cpp.Llama.generate, llama_grammar.PRIMITIVE_RULES["char"] = saved
 
 
 def test_lazy_grammar_sampling_picks_the_same_tokens_as_llama_cpp_python(unpatched_llama_cpp):
@@ -161,3 +161,54 @@ def test_json_strings_in_the_servers_grammar_exclude_raw_control_characters(unpa
     assert allowed_after_open_string(b"\n"), "llama-cpp-python's own rule lets the newline in"
     llama_server.install()
     assert not allowed_after_open_string(b"\n") and allowed_after_open_string(b"\\n")
+
+
+def test_prefix_reuse_keeps_whole_batches_only(unpatched_llama_cpp):
+    """The state kept from the previous request is cut back to whole n_batch chunks of the shared prefix."""
+    from briefing.llama_server import align_prefix_reuse
+
+    class State:
+        n_batch = 4
+
+        def __init__(self, kept: list[int]):
+            self.input_ids, self.n_tokens = kept + [0] * 8, len(kept)
+
+    s = State([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    assert align_prefix_reuse(s, [1, 2, 3, 4, 5, 6, 7, 99, 9]) == 4 and s.n_tokens == 4, "7 shared: 1 chunk"
+    s = State([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    assert align_prefix_reuse(s, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]) == 8 and s.n_tokens == 8
+    s = State([1, 2, 3])
+    assert align_prefix_reuse(s, [1, 2, 3, 4, 5]) == 0 and s.n_tokens == 0, "under one chunk: a fresh start"
+    s = State([])
+    assert align_prefix_reuse(s, [1, 2]) == 0 and s.n_tokens == 0
+
+
+def test_an_answer_does_not_depend_on_the_request_before_it(unpatched_llama_cpp):
+    """The same prompt gives the same greedy tokens on a fresh model and after another prompt that shares part of
+    its prefix (a batch or eval run against one server)."""
+    llama_cpp = unpatched_llama_cpp
+    from briefing import llama_server
+
+    model = REAL_CACHE / "models" / "qwen2.5-coder-0.5b-instruct.gguf"
+    if not model.exists():
+        pytest.skip("the 0.5B model is not assembled in the user cache")
+    llama_server.install()
+    rules = "You write one-line summaries of news. Use only what the text says. " * 3
+
+    def ask(llm, text: str) -> str:
+        r = llm.create_chat_completion(messages=[{"role": "system", "content": rules},
+                                                 {"role": "user", "content": text}],
+                                       temperature=0, max_tokens=40, repeat_penalty=1.1)
+        return r["choices"][0]["message"]["content"]
+
+    a = "Summarise: Norway and Chile signed a fisheries pact in Oslo on Monday after two years of talks."
+    b = "Summarise: A tram overturned in Croydon on Wednesday morning; seven people died."
+
+    def fresh():
+        return llama_cpp.Llama(str(model), n_ctx=512, n_batch=16, n_threads=2, verbose=False)
+
+    alone = ask(fresh(), a)
+    llm = fresh()
+    ask(llm, b)
+    assert ask(llm, a) == alone
+    assert llm.n_tokens > 0
