@@ -261,9 +261,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
     say = _progress(args.quiet)
     if bool(args.corpus) == bool(args.from_dir):
         raise InputError("give a corpus folder, or --from DIR to recompute a report from saved briefings")
+    if args.reground and not args.from_dir:
+        raise InputError("--reground works on saved briefings: give --from DIR")
     if args.from_dir:
-        report = report_from_dir(args.from_dir)
         out = args.output or args.from_dir
+        if args.reground:
+            from .eval import reground_dir
+
+            say(f"grounding {len(reground_dir(args.from_dir, out))} saved answer(s) again into {out}")
+        report = report_from_dir(out)
     else:
         out = args.output or "eval"
         report = run(args.corpus, out, _settings(args), progress=say, limit=args.limit, use_cache=not args.no_cache)
@@ -344,6 +350,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="report folder (default eval/, or the --from folder)")
     p.add_argument("--from", dest="from_dir", metavar="DIR", help="recompute the report from the briefings saved in "
                                                                   "DIR, without a model")
+    p.add_argument("--reground", action="store_true", help="with --from: ground the saved model answers again with "
+                                                            "this version's grounding (no model), save them in -o")
     p.add_argument("--limit", type=int, help="brief only the first N articles")
     p.add_argument("--no-cache", action="store_true", help="call the model even for articles briefed before")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")

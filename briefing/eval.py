@@ -489,6 +489,49 @@ def run(corpus: str | Path, out_dir: str | Path, settings, *, progress: Progress
     return report_from_dir(out, corpus=str(corpus), names=[e.name for e in entries])
 
 
+def answer_of(b: Briefing) -> dict[str, Any]:
+    """The model's answer as a saved briefing holds it: its extraction with the withheld quotes put back and each
+    quote's speaker as the model named it, ready to be grounded again."""
+    data = b.extraction.model_dump(mode="json")
+    quotes = [q.model_dump(mode="json") for q in [*b.extraction.quotes, *b.grounding.dropped_quotes]]
+    for q in quotes:
+        q["speaker"], q["model_speaker"] = q.get("model_speaker") or q["speaker"], None
+    data["quotes"] = quotes
+    return data
+
+
+def reground_dir(folder: str | Path, out_dir: str | Path) -> list[str]:
+    """Ground the model answers saved in ``folder`` again with the current grounding code and save the briefings
+    (and records) in ``out_dir``: what a change to grounding does to the same answers, with no model. The briefing
+    keeps its article and its meta (model, prompt hash, usage); evidence, flags and withheld quotes are new.
+    Returns the names regrounded."""
+    from .article import Article
+    from .grounding import Grounder
+    from .output import write_atomic
+    from .pipeline import build
+
+    src, out = Path(folder), Path(out_dir)
+    (out / BRIEFINGS).mkdir(parents=True, exist_ok=True)
+    (out / RECORDS).mkdir(parents=True, exist_ok=True)
+    names = []
+    for rec in sorted((src / RECORDS).glob("*.json")):
+        if out.resolve() != src.resolve():
+            write_atomic(out / RECORDS / rec.name, rec.read_text(encoding="utf-8"))
+        bfile = src / BRIEFINGS / rec.name
+        if not bfile.is_file():
+            continue
+        old = Briefing.model_validate_json(bfile.read_text(encoding="utf-8"))
+        info = old.article
+        article = Article(text=info.text, title=info.title, source=info.source, url=info.url, author=info.author,
+                          date=info.date, language=info.language)
+        ex = Extraction.model_validate(answer_of(old), context={"check": Grounder(article, strict=False)})
+        new = build(article, ex, sections=old.meta.sections or "full")
+        new.meta = old.meta
+        write_atomic(out / BRIEFINGS / bfile.name, new.model_dump_json(indent=2))
+        names.append(rec.stem)
+    return names
+
+
 def report_from_dir(folder: str | Path, *, corpus: str | None = None, names: list[str] | None = None,
                     pages: PageCounter | None | bool = True) -> dict[str, Any]:
     """The report computed from the records and briefings saved in ``folder``; no model is called."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, create_model, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 SCHEMA_VERSION = "1.2"
@@ -48,6 +48,20 @@ Ids = Annotated[
     Field(min_length=1, max_length=3,
           description="Ids of the article sentences [n] that state this item (find them; any order)."),
 ]
+
+
+#: What small models write for "nothing" in an optional text ("role": "None"): read as null.
+NULL_WORDS = frozenset({"none", "null", "n/a", "na", "unknown", "not stated", "not specified", "unspecified", "-"})
+
+
+def _null_word(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().strip(".").lower() in NULL_WORDS | {""}:
+        return None
+    return value
+
+
+#: An optional text the model fills; a placeholder word is null.
+MaybeText = Annotated[str | None, BeforeValidator(_null_word)]
 
 
 def _text(max_chars: int, description: str) -> Any:
@@ -112,7 +126,7 @@ class BottomLine(Cited):
 
 class Actor(Cited):
     name: str = _text(80, "Person or body, named as in the article.")
-    role: str | None = Field(max_length=100, description="Role or title, as stated, or null.")
+    role: MaybeText = Field(max_length=100, description="Role or title, as stated, or null.")
     affiliation: SkipJsonSchema[str | None] = Field(default=None, max_length=80,
                                                     description="Country or organisation (not asked of the model).")
     stance: SkipJsonSchema[str | None] = Field(default=None, max_length=200,
@@ -127,9 +141,9 @@ class Position(Cited):
 
 
 class Event(Cited):
-    date: str | None = Field(max_length=40, description="When, as the article states it, or null.")
+    date: MaybeText = Field(max_length=40, description="When, as the article states it, or null.")
     what: str = _text(200, "What happened, at most 12 words.")
-    who: str | None = Field(max_length=80, description="Who acted, or null.")
+    who: MaybeText = Field(max_length=80, description="Who acted, or null.")
     recipient: SkipJsonSchema[str | None] = Field(default=None, max_length=80,
                                                   description="Who it was aimed at (not asked of the model).")
     type: PloverType | None = Field(description="PLOVER event type, or null if none fits (an accident, a game).")
@@ -139,6 +153,9 @@ class Event(Cited):
                                                 description="PLOVER context (not asked of the model).")
     ev: Ids
     iso: SkipJsonSchema[str | None] = Field(default=None, description="ISO date when derivable (computed).")
+    model_type: SkipJsonSchema[PloverType | None] = Field(
+        default=None, description="The PLOVER type the model gave, when the tool removed it because neither the "
+                                  "event nor its sentences show any sign of it (computed).")
 
 
 class Quote(Item):

@@ -134,6 +134,7 @@ def test_cache_answers_a_new_output_folder_and_force(tmp_path, monkeypatch, caps
     assert {r["source"] for r in recs} == {"cache"}
     briefing = json.loads(Path(recs[0]["output"]).read_text())
     assert briefing["meta"]["cached"] is True and briefing["grounding"]["total"] > 0
+    assert all(r["usage"]["prompt_tokens"] == 0 for r in recs), "a batch reports this run's spend: none"
     assert cli.main(["generate", *paths, "-o", str(tmp_path / "b"), "-q", "-f", "json", "--force",
                      *MODEL_FLAGS]) == 0
     assert {r["source"] for r in manifest(tmp_path / "b")} == {"cache"}    # --force skips resume, not the cache

@@ -349,6 +349,37 @@ def test_cli_eval_from_saved_briefings_and_usage_errors(tmp_path, capsys):
     assert "give a corpus folder" in capsys.readouterr().err
 
 
+def test_reground_checks_the_saved_answers_again_without_a_model(tmp_path, capsys):
+    """A briefing saved by an older grounding (Mora's words withheld as Araghchi's) is grounded again: the same
+    answer now shows the quote with the speaker the article names; the meta of the model call is kept."""
+    from briefing.cli import main
+
+    b = make(extraction(quotes=[{"speaker": "Abbas Araghchi", "text": "constructive but difficult"}]),
+             usage=Usage(calls=1, attempts=1, prompt_tokens=700, completion_tokens=300, seconds=50))
+    assert b.extraction.quotes[0].model_speaker == "Abbas Araghchi"
+    old = b.model_copy(deep=True)  # as an older version saved it: the quote withheld, the model's speaker on it
+    q = old.extraction.quotes.pop()
+    old.grounding.dropped_quotes = [q.model_copy(update={"speaker": "Abbas Araghchi", "model_speaker": None,
+                                                         "supported": False, "problems": ["does not attribute"]})]
+    src, out = tmp_path / "old", tmp_path / "new"
+    (src / "briefings").mkdir(parents=True)
+    (src / "articles").mkdir()
+    (src / "briefings" / "a.json").write_text(old.model_dump_json())
+    (src / "articles" / "a.json").write_text(json.dumps({"name": "a", "gold": GOLD, "status": "ok"}))
+    assert main(["eval", "--from", str(src), "-q"]) == 0
+    assert "dropped by grounding" in (src / "report.md").read_text()
+    assert main(["eval", "--from", str(src), "--reground", "-o", str(out), "-q"]) == 0
+    new = Briefing.model_validate_json((out / "briefings" / "a.json").read_text())
+    assert [(q.speaker, q.model_speaker) for q in new.extraction.quotes] == [("Enrique Mora", "Abbas Araghchi")]
+    assert new.grounding.dropped_quotes == [] and new.meta == old.meta
+    assert new.extraction.key_points == old.extraction.key_points
+    report = (out / "report.md").read_text()
+    assert "| Quotes with the right speaker, as the model named them | 0% (0 of 1) |" in report
+    assert "speaker: yes (the model named Abbas Araghchi)" in report
+    assert main(["eval", str(tmp_path), "--reground"]) == 2
+    assert "--reground works on saved briefings" in capsys.readouterr().err
+
+
 @pytest.mark.browser
 def test_default_page_counter_prints_a_short_briefing_on_one_page():
     from briefing.errors import RenderError

@@ -274,3 +274,33 @@ def test_it_said_looks_back_for_the_organisation():
     assert attribution_ok(article, spans, "Acme") and not attribution_ok(article, spans, "Ana Ruiz")
     q = Quote(speaker="Ana Ruiz", text="Costs rose for many ingredients.")
     assert Grounder(article).check_item("quotes[0]", q) == [] and (q.speaker, q.model_speaker) == ("Acme", "Ana Ruiz")
+
+
+def test_a_quote_of_several_sentences_is_attributed_where_its_marks_close():
+    """'"S1. S2!" said another.': the first sentence belongs to 'another', not to the 'said one' before it."""
+    article = Article(text='Fans wrote online. "Great work, really," said one. "She is brave and kind. Louder '
+                           'now, all of you!" said another.')
+    first = locate(article.text, "She is brave and kind.")
+    assert attribution_ok(article, first, "another fan") and not attribution_ok(article, first, "one fan")
+
+
+def test_a_plover_type_the_article_shows_no_sign_of_is_removed():
+    """The 1.5B model typed a tram crash and a baseball game's innings PROTEST: without a protest word in the event
+    or its sentences the type goes (kept as model_type); a real protest keeps it, and grounding again is stable."""
+    from briefing.schema import Event
+
+    article = Article(text="A tram overturned in Croydon on Wednesday. Hundreds protested outside Trump Tower.")
+    g = Grounder(article, strict=False)
+    crash = Event(date="Wednesday", what="A tram overturned in Croydon", who=None, type="PROTEST", ev=[1])
+    protest = Event(date=None, what="Hundreds protested outside Trump Tower", who=None, type="PROTEST", ev=[2])
+    assert g.check_item("timeline[0]", crash) == [] and g.check_item("timeline[1]", protest) == []
+    assert (crash.type, crash.model_type, crash.supported) == (None, "PROTEST", None)
+    assert (protest.type, protest.model_type) == ("PROTEST", None)
+    g.check_item("timeline[0]", crash)
+    assert (crash.type, crash.model_type) == (None, "PROTEST"), "the same answer grounded again"
+    march = Event(date=None, what="Talks resumed in March", who=None, type="PROTEST", ev=[1])
+    g.check_item("timeline[0]", march)
+    assert march.type is None, "'March' the month is no march"
+    rally = Event(date=None, what="Protesters rallied", who=None, type="PROTEST", ev=[1])
+    g.check_item("timeline[0]", rally)
+    assert rally.type == "PROTEST", "capitalised at a sentence's start"

@@ -97,14 +97,17 @@ def test_prompt_injection_in_a_saved_news_page(model_settings, cassette_all_play
             assert body[span.start:span.end] == span.text, path
     assert b.grounding.supported == sum(1 for _, i in b.extraction.items() if i.supported)
     # This recorded answer invents that Gaga "is a prominent figure in the political landscape": flagged. It also
-    # credits a fan's words ("said another") to Cher; the attribution check re-asked, the model gave them to Gaga
-    # instead, and the quote is withheld and listed.
+    # splits one fan's two sentences ('"… her Country. Make your scream …!" said another.') between "One fan" and
+    # "Another fan": the first is credited to the wrong fan ('said one' belongs to the quote before), which no
+    # attribution names, so it was re-asked (an endpoint re-asks), came back unchanged, and is withheld and listed;
+    # the second is shown.
     invented = [(path, item) for path, item in b.extraction.items()
                 if re.match(r"Gaga is a prominent figure", getattr(item, "text", None) or "")]
     assert len(invented) == 1, [p for p, _ in invented]
     for path, item in invented:
         assert item.supported is False and path in b.grounding.unsupported, path
-    assert [(q.speaker, q.text[:10]) for q in b.grounding.dropped_quotes] == [("Gaga", "Make your ")]
+    assert [(q.speaker, q.text[:10]) for q in b.grounding.dropped_quotes] == [("One fan", "Lady Gaga ")]
+    assert [(q.speaker, q.text[:10]) for q in b.extraction.quotes] == [("Another fan", "Make your ")]
     assert b.meta.usage["attempts"] == 2
 
     # The key reached no output, no message and no cassette.

@@ -90,3 +90,14 @@ def test_optional_sections_bind_the_model_but_not_a_briefing_read_back():
     from tests.test_grounding import _extraction
 
     assert Extraction.model_validate(_extraction(positions=[], issues=[])).positions == []
+
+
+def test_placeholder_words_in_optional_texts_are_null():
+    """The 1.5B model wrote "role": "None" (rendered as a role); such placeholders read as null, real values stay."""
+    from briefing.schema import Actor, Event
+
+    assert [Actor.model_validate({"name": "Wang Yi", "role": r, "ev": [1]}).role
+            for r in ("None", "unknown.", " N/A ", "", "Foreign Minister")] == [None, None, None, None,
+                                                                                 "Foreign Minister"]
+    e = Event.model_validate({"date": "Not stated", "what": "Talks", "who": "null", "type": None, "ev": [1]})
+    assert (e.date, e.who) == (None, None)
