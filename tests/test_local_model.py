@@ -184,8 +184,12 @@ def test_prefix_reuse_keeps_whole_batches_only(unpatched_llama_cpp):
 
 
 def test_an_answer_does_not_depend_on_the_request_before_it(unpatched_llama_cpp):
-    """The same prompt gives the same greedy tokens on a fresh model and after another prompt that shares part of
-    its prefix (a batch or eval run against one server)."""
+    """The same prompt gives bit-identical logits on a fresh model and after another prompt that shares part of
+    its prefix (a batch or eval run against one server). Without whole-batch prefix reuse they differ (measured:
+    up to 0.27 in a logit), and the 1.5B model's greedy answers changed with the article before them."""
+    import numpy as np
+    from llama_cpp import llama_cpp as C
+
     llama_cpp = unpatched_llama_cpp
     from briefing import llama_server
 
@@ -194,21 +198,17 @@ def test_an_answer_does_not_depend_on_the_request_before_it(unpatched_llama_cpp)
         pytest.skip("the 0.5B model is not assembled in the user cache")
     llama_server.install()
     rules = "You write one-line summaries of news. Use only what the text says. " * 3
-
-    def ask(llm, text: str) -> str:
-        r = llm.create_chat_completion(messages=[{"role": "system", "content": rules},
-                                                 {"role": "user", "content": text}],
-                                       temperature=0, max_tokens=40, repeat_penalty=1.1)
-        return r["choices"][0]["message"]["content"]
-
-    a = "Summarise: Norway and Chile signed a fisheries pact in Oslo on Monday after two years of talks."
-    b = "Summarise: A tram overturned in Croydon on Wednesday morning; seven people died."
+    a = rules + "Summarise: Norway and Chile signed a fisheries pact in Oslo on Monday after two years of talks."
+    b = rules + "Summarise: A tram overturned in Croydon on Wednesday morning; seven people died."
 
     def fresh():
         return llama_cpp.Llama(str(model), n_ctx=512, n_batch=16, n_threads=2, verbose=False)
 
-    alone = ask(fresh(), a)
+    def last_logits(llm, prompt: str):
+        llm.create_completion(prompt, max_tokens=1, temperature=0)  # the prompt's logits stay in the context
+        return np.ctypeslib.as_array(C.llama_get_logits_ith(llm._ctx.ctx, -1), shape=(llm._n_vocab,)).copy()
+
+    alone = last_logits(fresh(), a)
     llm = fresh()
-    ask(llm, b)
-    assert ask(llm, a) == alone
-    assert llm.n_tokens > 0
+    last_logits(llm, b)
+    assert np.array_equal(last_logits(llm, a), alone)
