@@ -57,7 +57,8 @@ RULES = {
                  "the cited items whose claim is in the article but not in the sentences the model cited: those "
                  "grounding re-anchored (`located`), and unverified ones that another single sentence passes by "
                  "the same check.",
-    "quotes": "Every quote the model wrote (shown, and dropped by grounding) is looked up with grounding.locate "
+    "quotes": "Every quote the model wrote (shown, and dropped by grounding; not those the tool chose from the "
+              "article when the model gave none it could show) is looked up with grounding.locate "
               "(tolerant of quote marks, dashes, whitespace and ellipses); a verbatim quote's speaker is checked "
               "with grounding.attribution_ok: the speaker the briefing shows, and the one the model named (they differ "
               "where grounding took the speaker from the article's attribution: `model_speaker`). The shares are "
@@ -153,8 +154,8 @@ def grounding_metric(b: Briefing) -> dict[str, Any]:
     verified, unverified, wrong_ids = 0, [], []
     grounder = None
     for path, item in b.extraction.items():
-        if item.supported is None:
-            continue
+        if item.supported is None or getattr(item, "chosen", False):
+            continue  # quotes the tool chose from the article are not the model's
         exact = all(text[s.start:s.end] == s.text for s in item.evidence)
         if item.supported and item.evidence and exact:
             verified += 1
@@ -190,7 +191,9 @@ def quote_metric(b: Briefing) -> dict[str, Any]:
     article = Article(text=b.article.text)
     norm = NormalizedText(b.article.text)
     rows = []
-    for shown, quotes in ((True, b.extraction.quotes), (False, b.grounding.dropped_quotes)):
+    chosen = sum(1 for q in b.extraction.quotes if q.chosen)
+    for shown, quotes in ((True, [q for q in b.extraction.quotes if not q.chosen]),
+                          (False, b.grounding.dropped_quotes)):
         for q in quotes:
             spans = q.evidence if shown and q.evidence else locate(norm, q.text)
             model_speaker = q.model_speaker or q.speaker
@@ -206,7 +209,8 @@ def quote_metric(b: Briefing) -> dict[str, Any]:
             "verbatim": verbatim, "speaker_ok": speaker, "verbatim_share": ratio(verbatim, n),
             "speaker_share": ratio(speaker, n), "model_speaker_ok": by_model,
             "model_speaker_share": ratio(by_model, n),
-            "reattributed": sum(1 for r in rows if r["model_speaker"] != r["speaker"]), "rows": rows}
+            "reattributed": sum(1 for r in rows if r["model_speaker"] != r["speaker"]), "chosen": chosen,
+            "rows": rows}
 
 
 def _named_fields(ex: Extraction, dropped: list) -> list[tuple[str, str]]:
@@ -272,21 +276,22 @@ def stems(text: str) -> set[str]:
     return {stem(w) for w in content_words(text)}
 
 
-def _section_texts(b: Briefing) -> list[str]:
-    """The texts of the sections both coverage and the shown-text checks read, in document order."""
+def _section_texts(b: Briefing, *, chosen: bool = True) -> list[str]:
+    """The texts of the sections both coverage and the shown-text checks read, in document order (without the
+    quotes the tool chose when ``chosen`` is false: coverage measures the model)."""
     ex = b.extraction
     out = [ex.headline, ex.dateline.place or "", ex.dateline.date or "", ex.bottom_line.text]
     out += [p.text for p in ex.key_points]
     out += [" ".join(filter(None, (a.name, a.role, a.affiliation, a.stance))) for a in ex.actors]
     out += [f"{p.party} {p.stance}" for p in ex.positions]
     out += [" ".join(filter(None, (e.date, e.what, e.who, e.recipient))) for e in ex.timeline]
-    out += [" ".join(filter(None, (q.speaker, q.text, q.context))) for q in ex.quotes]
+    out += [" ".join(filter(None, (q.speaker, q.text, q.context))) for q in ex.quotes if chosen or not q.chosen]
     out += [p.text for p in ex.issues]
     return out
 
 
 def coverage_texts(b: Briefing) -> list[str]:
-    return _section_texts(b) + [o.text for o in b.extraction.outlook]
+    return _section_texts(b, chosen=False) + [o.text for o in b.extraction.outlook]
 
 
 def _briefing_dates(b: Briefing) -> set[str]:
@@ -426,7 +431,8 @@ def summarize(articles: list[dict[str, Any]]) -> dict[str, Any]:
                    "speaker_share": ratio(total("quotes", "speaker_ok"), total("quotes", "quotes")),
                    "model_speaker_ok": total("quotes", "model_speaker_ok"),
                    "model_speaker_share": ratio(total("quotes", "model_speaker_ok"), total("quotes", "quotes")),
-                   "reattributed": total("quotes", "reattributed")},
+                   "reattributed": total("quotes", "reattributed"),
+                   "chosen": sum(m["quotes"].get("chosen", 0) for m in done)},
         "names": {"invented": total("names", "count"),
                   "articles_with_invented": sum(1 for m in done if m["names"]["count"])},
         "coverage": {"answered": total("coverage", "answered"), "with_gold": total("coverage", "with_gold"),
@@ -493,7 +499,8 @@ def answer_of(b: Briefing) -> dict[str, Any]:
     """The model's answer as a saved briefing holds it: its extraction with the withheld quotes put back and each
     quote's speaker as the model named it, ready to be grounded again."""
     data = b.extraction.model_dump(mode="json")
-    quotes = [q.model_dump(mode="json") for q in [*b.extraction.quotes, *b.grounding.dropped_quotes]]
+    quotes = [q.model_dump(mode="json") for q in [*b.extraction.quotes, *b.grounding.dropped_quotes]
+              if not q.chosen]
     for q in quotes:
         q["speaker"], q["model_speaker"] = q.get("model_speaker") or q["speaker"], None
     data["quotes"] = quotes

@@ -167,6 +167,9 @@ class Quote(Item):
         default=None, max_length=80, description="The speaker the model named, when the article attributes the "
                                                  "words to someone else and the tool took the speaker from it "
                                                  "(computed).")
+    chosen: SkipJsonSchema[bool] = Field(
+        default=False, description="Chosen from the article by the tool, because the model gave no quote that "
+                                   "could be verified (computed; not counted in the grounding figure).")
 
 
 class Outlook(Cited):

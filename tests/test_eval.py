@@ -206,6 +206,8 @@ def test_length_counts_shown_words_and_uses_the_page_counter():
     assert ev.length_metric(b, lambda _: 2)["one_page"] is False
     assert ev.length_metric(b, lambda _: 1)["one_page"] is True
     shorter = make(extraction(quotes=[]))
+    assert [q.chosen for q in shorter.extraction.quotes] == [True], "with no quote of the model's, the tool's pick"
+    shorter.extraction.quotes = []
     assert ev.word_count(shorter) < words
 
 

@@ -75,9 +75,27 @@ def test_failed_quote_is_dropped_and_listed_when_lenient(article):
     bad = _extraction(quotes=[{"speaker": "Jake Sullivan", "text": "We will never talk to Beijing again."}])
     ex = Extraction.model_validate(bad, context={"check": Grounder(article, strict=False)})
     g = finalize(ex, article)
-    assert ex.quotes == []
     assert [q.text for q in g.dropped_quotes] == ["We will never talk to Beijing again."]
     assert g.total == g.supported + 1
+
+
+def test_with_no_quote_of_the_models_to_show_the_tool_chooses_attributed_ones(article):
+    """The tool shows up to two quotes the article attributes (one per speaker first, in the article's order),
+    marked chosen, verbatim, and left out of the grounding figure."""
+    bad = _extraction(quotes=[{"speaker": "Jake Sullivan", "text": "We will never talk to Beijing again."}])
+    ex = Extraction.model_validate(bad, context={"check": Grounder(article, strict=False)})
+    g = finalize(ex, article)
+    assert [(q.speaker, q.text[:25], q.chosen, q.supported) for q in ex.quotes] == [
+        ("The Chinese embassy in Washington", "frank, in-depth, substant", True, True),
+        ("the official", "I think both sides have r", True, True)]
+    for q in ex.quotes:
+        assert [article.text[s.start:s.end] for s in q.evidence] == [q.text]
+    assert g.total == sum(1 for _, i in ex.items() if i.supported is not None and not getattr(i, "chosen", 0)) + 1
+    shown = _extraction(quotes=[{"speaker": "the official", "text": "to look ahead from now on"}])
+    ex = Extraction.model_validate(shown, context={"check": Grounder(article, strict=False)})
+    finalize(ex, article)
+    assert [(q.text, q.chosen) for q in ex.quotes] == [("to look ahead from now on", False)], \
+        "the model's verified quote is shown alone"
 
 
 def test_anonymous_officials_words_put_in_a_named_mouth_are_caught(article):
