@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .article import Article
 from .schema import Actor, Cited, Dateline, Event, Extraction, Grounding, Item, Position, Quote, Span
@@ -297,7 +298,13 @@ def _speakers(text: str) -> list[tuple[int, str]]:
     return sorted(found)
 
 
-def _outside(article: Article, regions: list[tuple[int, int]], j: int) -> str:
+@lru_cache(maxsize=8)
+def _regions_of(text: str) -> tuple[tuple[int, int], ...]:
+    """:func:`quoted_regions`, computed once per article text (every quote's attribution reads them)."""
+    return tuple(quoted_regions(text))
+
+
+def _outside(article: Article, regions: tuple[tuple[int, int], ...], j: int) -> str:
     """Sentence ``j`` with the words inside quotation marks (and the marks) blanked out, offsets kept."""
     sent = article.sentences[j]
     chars = list(sent.text)
@@ -319,7 +326,7 @@ def _reading_order(article: Article, spans: list[Span]) -> list[tuple[str, int |
     def sentence_at(offset: int) -> int | None:
         return next((i for i, s in enumerate(sents) if s.start <= offset < s.end), None)
 
-    regions = quoted_regions(article.text)
+    regions = _regions_of(article.text)
     region = next(((s, e) for s, e in regions if s <= spans[0].start < e), None)
     opens = sentence_at(region[0] if region else spans[0].start)
     if opens is None:
