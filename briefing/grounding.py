@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .article import Article
-from .schema import Actor, Cited, Dateline, Event, Extraction, Grounding, Item, Position, Quote, Span
+from .schema import Actor, Cited, Dateline, Event, Extraction, Grounding, Item, Outlook, Position, Quote, Span
 
 _CHAR_MAP = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
@@ -475,6 +475,9 @@ class Grounder:
             problems.append(f"'{item.name}' is not named in the article")
         if isinstance(item, Event):
             _check_type(item)
+        if isinstance(item, Outlook) and not problems and \
+                not _FORWARD.search(" ".join(span.text for span in item.evidence)):
+            problems.append("the cited sentences do not say that this is expected, planned or under way")
         return problems
 
     def _quote(self, item: Quote) -> list[str]:
@@ -564,6 +567,18 @@ class Grounder:
 #: crash, a rescue, a baseball game's innings); a PROTEST must show one of these in its text or its sentences.
 TYPE_CUES = {"PROTEST": re.compile(r"\b((?i:protest\w*|demonstrat\w*|rall(?:y|ies|ied)|strik(?:e|es|ing)|"
                                    r"boycott\w*|sit-ins?|picket\w*|riot\w*|march(?:es|ed|ing))|march)\b")}
+
+
+#: What makes a sentence about the future or about something still going on. An outlook item must rest on such a
+#: sentence: the 1.5B model filled the outlook with past facts and inventions ("Cleveland Indians will play again
+#: in the World Series", resting on the sentence that the Cubs won) that word overlap alone passed.
+_FORWARD = re.compile(
+    r"\b(will|would|shall|should|may|might|could|can|must|expect\w*|plan\w*|intend\w*|aim\w*|hope\w*|seek\w*|"
+    r"want\w*|prepar\w*|schedul\w*|upcoming|next|future|later|soon|ahead|await\w*|pending|going to|set to|"
+    r"likely|unlikely|possib\w*|forecast\w*|predict\w*|warn\w*|vow\w*|pledg\w*|promis\w*|threat\w*|"
+    r"consider\w*|weigh\w*|propos\w*|agree\w* to|decide\w* to|commit\w*|still|continu\w*|ongoing|"
+    r"under ?way|trying|try|tries|remain\w*)\b"
+    r"|'ll\b|’ll\b", re.I)
 
 
 def _check_type(event: Event) -> None:

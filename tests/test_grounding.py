@@ -322,3 +322,24 @@ def test_a_plover_type_the_article_shows_no_sign_of_is_removed():
     rally = Event(date=None, what="Protesters rallied", who=None, type="PROTEST", ev=[1])
     g.check_item("timeline[0]", rally)
     assert rally.type == "PROTEST", "capitalised at a sentence's start"
+
+
+def test_an_outlook_item_must_rest_on_a_sentence_about_what_is_expected_or_under_way():
+    """The 1.5B model filled the outlook with past facts and inventions ("Cleveland Indians will play again",
+    citing the sentence that the Cubs won): word overlap passed them. Now the cited sentences must speak of the
+    future or of something still going on."""
+    from briefing.schema import Outlook
+
+    article = Article(text="The Cubs won the World Series on Wednesday. Police were still searching for the "
+                           "gunman. The two sides agreed to meet again in June. Ministers will vote on the plan.")
+    g = Grounder(article, strict=False)
+
+    def outlook(text: str, ev: list[int]) -> Outlook:
+        return Outlook(text=text, likelihood="likely", confidence="low", basis="the article", ev=ev)
+
+    invented = outlook("The Cubs will win the World Series again", [1])
+    assert g.check_item("outlook[0]", invented) == [
+        "the cited sentences do not say that this is expected, planned or under way"]
+    for item in (outlook("Police keep searching for the gunman", [2]), outlook("The sides meet again in June", [3]),
+                 outlook("Ministers vote on the plan", [4])):
+        assert g.check_item("outlook[0]", item) == [], item.text
