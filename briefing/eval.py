@@ -432,7 +432,7 @@ def summarize(articles: list[dict[str, Any]]) -> dict[str, Any]:
                    "model_speaker_ok": total("quotes", "model_speaker_ok"),
                    "model_speaker_share": ratio(total("quotes", "model_speaker_ok"), total("quotes", "quotes")),
                    "reattributed": total("quotes", "reattributed"),
-                   "chosen": sum(m["quotes"].get("chosen", 0) for m in done)},
+                   "chosen": total("quotes", "chosen")},
         "names": {"invented": total("names", "count"),
                   "articles_with_invented": sum(1 for m in done if m["names"]["count"])},
         "coverage": {"answered": total("coverage", "answered"), "with_gold": total("coverage", "with_gold"),

@@ -427,7 +427,7 @@ class Grounder:
 
     def __post_init__(self) -> None:
         self._norm = NormalizedText(self.article.text)
-        self._quoted = quoted_regions(self.article.text)
+        self._quoted = _regions_of(self.article.text)
         self._sentence_words = [normalize(s.text).lower() for s in self.article.sentences]
 
     # -- per item
@@ -616,7 +616,7 @@ def article_quotes(article: Article, *, known: list[str] = (), limit: int = 2, m
     whose attribution names a speaker, in the article's order, one per speaker first; at most ``limit``."""
     picked: list[Quote] = []
     later: list[Quote] = []
-    for s, e in quoted_regions(article.text):
+    for s, e in _regions_of(article.text):
         text = article.text[s:e].strip().rstrip(" ,;:")
         start = s + (len(article.text[s:e]) - len(article.text[s:e].lstrip()))
         if len(text.split()) < min_words:
