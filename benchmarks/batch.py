@@ -36,9 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="also print the figures as one JSON object")
     args = ap.parse_args(argv)
 
-    from briefing import local
-    from briefing.batch import Runner, expand, run_batch
-    from briefing.cache import Cache
+    from briefing.model import local
+    from briefing.brief import Briefer
+from briefing.ingest.inputs import expand
+from briefing.batch.run import run_batch
+    from briefing.store.cache import Cache
     from briefing.config import Settings
 
     items = expand([args.corpus])[: args.limit]
@@ -55,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def run(n: int, name: str, use_cache: bool) -> dict:
             t0 = time.monotonic()
-            with Runner(settings, cache=cache if use_cache else None) as runner:
+            with Briefer(settings, cache=cache if use_cache else None) as runner:
                 result = run_batch(items, runner, tmp / name, concurrency=n, fmt="json", quiet=True)
             dt = time.monotonic() - t0
             ok = len(result.records) - len(result.failed)

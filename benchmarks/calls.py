@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 
 from briefing import ingest, local  # noqa: E402
 from briefing.config import Settings  # noqa: E402
-from briefing.llm import structured_call  # noqa: E402
-from briefing.prompts import _env, field_guide, prompt_dir  # noqa: E402
+from briefing.model.call import structured_call  # noqa: E402
+from briefing.model.prompts import _env, field_guide, prompt_dir  # noqa: E402
 from briefing.schema import Extraction, Sections  # noqa: E402
 
 #: The several-calls split: the brief profile's sections, then the two groups the full profile adds.

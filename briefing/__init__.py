@@ -14,10 +14,11 @@ import importlib
 __version__ = "0.1.0"
 
 _LAZY = {
-    "Article": "article", "Settings": "config", "SCHEMA_VERSION": "schema", "Briefing": "schema",
+    "Article": "text.article", "Settings": "config", "SCHEMA_VERSION": "schema", "Briefing": "schema",
     "Extraction": "schema", "BriefingError": "errors", "ConfigError": "errors", "InputError": "errors",
     "ModelError": "errors", "OutputTruncatedError": "errors", "RefusalError": "errors", "RenderError": "errors",
-    "UngroundedError": "errors", "Usage": "errors", "generate": "pipeline", "render": "render", "load": "ingest",
+    "UngroundedError": "errors", "Usage": "usage", "generate": "brief", "brief": "brief", "render": "output.render",
+    "load": "ingest.core",
 }
 
 __all__ = sorted([*_LAZY, "__version__"])

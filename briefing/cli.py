@@ -15,33 +15,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # imported lazily: `briefing --help` must start fast
     from typing import Callable
 
-from .config import SECTION_PROFILES
-from .errors import BriefingError, InputError
-
-def _as_json(briefing, template_dir, **_layout):
-    return briefing.model_dump_json(indent=2)
-
-
-def _as_plover(briefing, template_dir, **_layout):
-    from .plover import to_jsonl
-
-    return to_jsonl(briefing)
-
-
-def _as_template(fmt: str):
-    def rendered(briefing, template_dir, **layout):
-        from .render import render
-
-        return render(briefing, fmt, template_dir=template_dir, **layout)
-
-    return rendered
-
-
-#: output format → how to write it.
-OUTPUTS = {"md": _as_template("md"), "html": _as_template("html"), "pdf": _as_template("pdf"), "json": _as_json,
-           "plover": _as_plover}
-OUTPUT_FORMATS = tuple(OUTPUTS)
-
+from briefing.errors import BriefingError, InputError
+from briefing.output.formats import NAMES as OUTPUT_FORMATS, PAPERS
+from briefing.providers import PROVIDERS
+from briefing.sections import PROFILE_NAMES
 
 def _progress(quiet: bool) -> Callable[[str], None]:
     start = time.monotonic()
@@ -54,7 +31,7 @@ def _progress(quiet: bool) -> Callable[[str], None]:
 
 
 def _settings(args: argparse.Namespace):
-    from .config import Settings
+    from briefing.config import Settings
 
     return Settings.from_env(provider=args.provider, base_url=args.base_url, model=args.model, gguf=args.gguf,
                              local_model=args.local_model, max_retries=args.max_retries, timeout=args.timeout,
@@ -63,28 +40,31 @@ def _settings(args: argparse.Namespace):
 
 
 def _formatted(briefing, fmt: str, template_dir: str | None, **layout) -> str | bytes:
-    return OUTPUTS[fmt](briefing, template_dir, **layout)
+    from briefing.output.formats import write
+
+    return write(briefing, fmt, template_dir=template_dir, **layout)
 
 
 def _layout(args: argparse.Namespace) -> dict:
     """``--paper`` and ``--max-pages``, checked before any work: PDF needs Chromium, found now, not after a model
-    run."""
+    run. An unknown ``-f`` is refused here too."""
+    from briefing.output.formats import get
+
+    get(args.format)
     if args.max_pages is not None and (args.format != "pdf" or args.max_pages < 1):
         raise InputError("--max-pages needs -f pdf and a number of pages of at least 1")
     if args.format == "pdf":
-        from .pdf import find_chromium
+        from briefing.output.pdf import find_chromium
 
         find_chromium()
     return {"paper": args.paper, "max_pages": args.max_pages}
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from .batch import is_many
-    from .ingest import load
-    from .output import emit
+    from briefing.ingest.inputs import is_many
+    from briefing.ingest.core import load
+    from briefing.output.write import emit
 
-    if args.format not in OUTPUT_FORMATS:
-        raise InputError(f"unknown format {args.format!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
     layout = _layout(args)
     say = _progress(args.quiet)
     settings = _settings(args)
@@ -105,19 +85,19 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _runner(args: argparse.Namespace, settings, say):
-    """The batch runner with the extraction cache and the call log, unless ``--no-cache`` / ``--no-log``."""
-    from .batch import Runner
+    """The briefer with the extraction cache and the call log, unless ``--no-cache`` / ``--no-log``."""
+    from briefing.brief import Briefer
 
     cache = calllog = None
     if not getattr(args, "no_cache", False):
-        from .cache import Cache
+        from briefing.store.cache import Cache
 
         cache = Cache()
     if not getattr(args, "no_log", False):
-        from .calllog import CallLog
+        from briefing.store.calllog import CallLog
 
         calllog = CallLog(secrets=[settings.api_key or ""])
-    runner = Runner(settings, cache=cache, calllog=calllog, say=say)
+    runner = Briefer(settings, cache=cache, calllog=calllog, say=say)
     runner.closing(cache)
     runner.closing(calllog)
     return runner
@@ -125,7 +105,8 @@ def _runner(args: argparse.Namespace, settings, say):
 
 def _generate_many(args: argparse.Namespace, settings, layout: dict) -> int:
     """Many inputs → one output per article in ``-o DIR`` and ``DIR/manifest.jsonl``; exit non-zero if any failed."""
-    from .batch import expand, run_batch
+    from briefing.batch.run import run_batch
+    from briefing.ingest.inputs import expand
 
     if not args.output or args.output == "-":
         raise InputError("several inputs (or a folder, glob or JSONL file) need -o DIR for the briefings")
@@ -144,7 +125,7 @@ def _generate_many(args: argparse.Namespace, settings, layout: dict) -> int:
 
 
 def cmd_cache(args: argparse.Namespace) -> int:
-    from .cache import Cache
+    from briefing.store.cache import Cache
 
     with Cache() as cache:
         if args.action == "clear":
@@ -155,7 +136,7 @@ def cmd_cache(args: argparse.Namespace) -> int:
 
 
 def cmd_logs(args: argparse.Namespace) -> int:
-    from .calllog import CallLog
+    from briefing.store.calllog import CallLog
 
     if args.n is not None and args.n < 1:
         raise InputError("-n must be at least 1")
@@ -179,8 +160,8 @@ def cmd_logs(args: argparse.Namespace) -> int:
 
 
 def cmd_batch_prepare(args: argparse.Namespace) -> int:
-    from .batch import expand
-    from .batchapi import articles_path, prepare
+    from briefing.ingest.inputs import expand
+    from briefing.batch.api import articles_path, prepare
 
     items = expand(args.input)
     settings = _settings(args)
@@ -192,10 +173,8 @@ def cmd_batch_prepare(args: argparse.Namespace) -> int:
 
 
 def cmd_batch_collect(args: argparse.Namespace) -> int:
-    from .batchapi import collect
+    from briefing.batch.api import collect
 
-    if args.format not in OUTPUT_FORMATS:
-        raise InputError(f"unknown format {args.format!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
     layout = _layout(args)
     say = (lambda m: print(f"briefing: {m}", file=sys.stderr)) if not args.quiet else (lambda m: None)
     result = collect(args.results, args.output, articles=args.articles, fmt=args.format, say=say,
@@ -209,8 +188,8 @@ def cmd_batch_collect(args: argparse.Namespace) -> int:
 def read_briefing(path: str):
     from pydantic import ValidationError
 
-    from .ingest import decode, read_bytes
-    from .schema import Briefing
+    from briefing.ingest.core import decode, read_bytes
+    from briefing.schema import Briefing
 
     data, name = read_bytes(path)
     try:
@@ -223,10 +202,8 @@ def read_briefing(path: str):
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from .output import emit
+    from briefing.output.write import emit
 
-    if args.format not in OUTPUT_FORMATS:
-        raise InputError(f"unknown format {args.format!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
     layout = _layout(args)
     briefing = read_briefing(args.input)
     emit(_formatted(briefing, args.format, args.template_dir, **layout), args.output)
@@ -234,14 +211,14 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import extraction_json_schema
+    from briefing.schema import extraction_json_schema
 
     print(json.dumps(extraction_json_schema(), indent=2))
     return 0
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    from . import local
+    from briefing.model import local
 
     rows = local.status()
     if args.json:
@@ -256,7 +233,7 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .eval import report_from_dir, run, write_report
+    from briefing.eval.core import report_from_dir, run, write_report
 
     say = _progress(args.quiet)
     if bool(args.corpus) == bool(args.from_dir):
@@ -266,7 +243,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.from_dir:
         out = args.output or args.from_dir
         if args.reground:
-            from .eval import reground_dir
+            from briefing.eval.core import reground_dir
 
             say(f"grounding {len(reground_dir(args.from_dir, out))} saved answer(s) again into {out}")
         report = report_from_dir(out)
@@ -281,8 +258,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def _add_model_flags(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("model")
-    g.add_argument("--provider", help="openai | llamacpp | ollama | vllm | local (env BRIEFING_PROVIDER; "
-                                      "default: auto)")
+    g.add_argument("--provider", help=f"{' | '.join(PROVIDERS)} (env BRIEFING_PROVIDER; default: auto)")
     g.add_argument("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
     g.add_argument("--model", help="model name at the endpoint (env BRIEFING_MODEL)")
     g.add_argument("--gguf", help="local GGUF model file (env BRIEFING_GGUF)")
@@ -291,7 +267,7 @@ def _add_model_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--reask-grounding", action=argparse.BooleanOptionalAction, default=None,
                    help="re-ask the model when a quote or citation fails grounding (default: yes, except for the "
                         "local model, where failures are flagged and withheld)")
-    g.add_argument("--sections", choices=SECTION_PROFILES,
+    g.add_argument("--sections", choices=PROFILE_NAMES,
                    help="sections to ask for: full, or brief (key points, actors, quotes, outlook; the local "
                         "model's default, for speed)")
     g.add_argument("--max-tokens", type=int, help="cap on the answer's tokens (default 1400)")
@@ -301,7 +277,7 @@ def _add_model_flags(p: argparse.ArgumentParser) -> None:
 
 def _add_layout_flags(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("page (html, pdf)")
-    g.add_argument("--paper", choices=("a4", "letter"), help="page size to print on (pdf default a4; html without "
+    g.add_argument("--paper", choices=tuple(PAPERS), help="page size to print on (pdf default a4; html without "
                                                              "it prints on the reader's paper)")
     g.add_argument("--max-pages", type=int, metavar="N", help="pdf: trim the lowest-priority items until the "
                                                               "briefing fits on N pages, and say what was left out")
@@ -320,7 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="INPUT", nargs="+",
                    help="article file, - for stdin, or many: files, folders, globs, URLs, a JSONL file of "
                         '{"id", "text"|"path"|"url"} records')
-    p.add_argument("-f", "--format", default="md", help="md | html | pdf | json | plover (default md)")
+    p.add_argument("-f", "--format", default="md", help=f"{' | '.join(OUTPUT_FORMATS)} (default md)")
     p.add_argument("-o", "--output", help="output file (default stdout); with many inputs, the output folder "
                                           "(one file per article and manifest.jsonl)")
     g = p.add_argument_group("many articles")
@@ -339,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("render", help="re-render a briefing JSON without calling a model")
     p.add_argument("input", metavar="EXTRACTION.json")
-    p.add_argument("-f", "--format", default="md", help="md | html | pdf | json | plover (default md)")
+    p.add_argument("-f", "--format", default="md", help=f"{' | '.join(OUTPUT_FORMATS)} (default md)")
     p.add_argument("-o", "--output", help="output file (default stdout)")
     p.add_argument("--template-dir", help="folder with templates overriding the built-in ones")
     _add_layout_flags(p)
@@ -381,7 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("results", metavar="RESULTS.jsonl")
     b.add_argument("-o", "--output", required=True, help="output folder (one file per article, manifest.jsonl)")
     b.add_argument("--articles", help="the .articles.jsonl that prepare wrote (default: the one beside RESULTS)")
-    b.add_argument("-f", "--format", default="md", help="md | html | pdf | json | plover (default md)")
+    b.add_argument("-f", "--format", default="md", help=f"{' | '.join(OUTPUT_FORMATS)} (default md)")
     b.add_argument("--template-dir", help="folder with templates overriding the built-in ones")
     _add_layout_flags(b)
     b.add_argument("-q", "--quiet", action="store_true", help="only failures on stderr")
@@ -397,7 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _version() -> str:
-    from . import __version__
+    from briefing import __version__
 
     return __version__
 

@@ -27,11 +27,10 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Mapping
 
-from .errors import ConfigError
+from briefing.errors import ConfigError
 
-PROVIDERS = ("openai", "llamacpp", "ollama", "vllm", "local")
-#: Section profiles (``briefing.schema.PROFILES``); ``None`` takes the provider's default.
-SECTION_PROFILES = ("full", "brief")
+from briefing.providers import BACKENDS, PROVIDERS, Backend
+from briefing.sections import PROFILE_NAMES as SECTION_PROFILES
 
 
 @dataclass(frozen=True)
@@ -100,3 +99,20 @@ class Settings:
 
     def with_(self, **changes: Any) -> "Settings":
         return replace(self, **changes)
+
+    @property
+    def backend(self) -> Backend:
+        """The provider's row of :data:`briefing.providers.BACKENDS`."""
+        return BACKENDS[self.resolved_provider()]
+
+
+def sections_for(settings: Settings) -> str:
+    """The section profile a run asks for: ``--sections``, else the provider's default."""
+    return settings.sections or settings.backend.sections
+
+
+def reasks_grounding(settings: Settings) -> bool:
+    """Whether grounding failures are re-asked: ``--[no-]reask-grounding``, else the provider's default."""
+    if settings.reask_grounding is not None:
+        return settings.reask_grounding
+    return settings.backend.reask_grounding

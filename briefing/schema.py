@@ -190,15 +190,7 @@ def _all_required(schema: dict[str, Any]) -> None:
     schema["required"] = list(schema.get("properties", {}))
 
 
-#: The sections after headline and bottom line, in document order.
-SECTIONS = ("key_points", "actors", "positions", "timeline", "quotes", "issues", "outlook", "open_questions")
-
-#: Which sections a model is asked for. ``brief`` is the embedded local model's default: on two CPU cores every
-#: output token costs ~0.1 s, and these four sections carry the briefing (see benchmarks/local.py).
-PROFILES: dict[str, tuple[str, ...]] = {
-    "full": SECTIONS,
-    "brief": ("key_points", "actors", "quotes", "outlook"),
-}
+from briefing.sections import NAMES as SECTIONS, PROFILES  # noqa: E402  (the one table of sections)
 
 
 class Sections(BaseModel):

@@ -117,7 +117,7 @@ class MockModel:
         import instructor
         import openai
 
-        from briefing.llm import BACKENDS
+        from briefing.providers import BACKENDS
 
         def make(settings, base_url):
             backend = BACKENDS[settings.resolved_provider()]
@@ -130,7 +130,7 @@ class MockModel:
 
     def install(self, monkeypatch) -> None:
         """Make every client the code under test creates (CLI included) talk to this mock."""
-        monkeypatch.setattr("briefing.llm.make_client", self.client_factory())
+        monkeypatch.setattr("briefing.model.call.make_client", self.client_factory())
 
 
 def articles(folder, n: int = 3) -> list[str]:

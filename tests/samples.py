@@ -6,9 +6,9 @@ Built through the real grounding and pipeline code, so evidence spans, marks and
 
 from __future__ import annotations
 
-from briefing.article import Article
-from briefing.grounding import Grounder
-from briefing.pipeline import build
+from briefing.text.article import Article
+from briefing.grounding.grounder import Grounder
+from briefing.brief import build
 from briefing.schema import Briefing, Extraction
 
 from tests.conftest import EXAMPLE

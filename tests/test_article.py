@@ -1,4 +1,4 @@
-from briefing.article import Article, split_sentences
+from briefing.text.article import Article, split_sentences
 
 
 def test_sentences_are_exact_slices(example_text):

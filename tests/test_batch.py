@@ -14,9 +14,11 @@ import httpx2
 import pytest
 
 from briefing import cli
-from briefing.batch import Runner, expand, is_many, read_manifest, run_batch
-from briefing.cache import Cache
-from briefing.calllog import CallLog
+from briefing.brief import Briefer
+from briefing.ingest.inputs import expand, is_many
+from briefing.batch.run import read_manifest, run_batch
+from briefing.store.cache import Cache
+from briefing.store.calllog import CallLog
 from briefing.config import Settings
 from briefing.errors import InputError
 from tests.mock_model import MockModel, articles
@@ -156,7 +158,7 @@ def test_resume_redoes_only_changed_and_failed_items(tmp_path):
 
     mock = MockModel(fault=fault)
     s = settings()
-    with Runner(s, cache=Cache(), client_factory=mock.client_factory()) as runner:
+    with Briefer(s, cache=Cache(), client_factory=mock.client_factory()) as runner:
         r1 = run_batch(expand(paths), runner, out, quiet=True)
     assert [r["status"] for r in r1.records] == ["ok", "ok", "failed"]
     assert r1.records[2]["error_type"] == "ModelError" and "HTTP 500" in r1.records[2]["error"]
@@ -165,7 +167,7 @@ def test_resume_redoes_only_changed_and_failed_items(tmp_path):
 
     failing["on"] = False
     Path(paths[0]).write_text(Path(paths[0]).read_text() + "\n\nA new closing sentence was added later.")
-    with Runner(s, cache=Cache(), client_factory=mock.client_factory()) as runner:
+    with Briefer(s, cache=Cache(), client_factory=mock.client_factory()) as runner:
         r2 = run_batch(expand(paths), runner, out, quiet=True)
     assert [r["source"] for r in r2.records] == ["model", "resume", "model"]
     assert mock.calls == calls_before + 2 and r2.exit_code == 0
@@ -185,7 +187,7 @@ def test_usage_counts_reasks_and_failed_attempts(tmp_path):
     from tests.mock_model import completion, extraction_for, sentences_of
 
     mock = MockModel(fault=fault)
-    with Runner(settings(max_retries=1), cache=None, client_factory=mock.client_factory()) as runner:
+    with Briefer(settings(max_retries=1), cache=None, client_factory=mock.client_factory()) as runner:
         result = run_batch(expand(paths), runner, tmp_path / "out", quiet=True)
     first, second, third = result.records
     # grounding-only failures after the re-ask: the answer is kept with the failure flagged, both attempts paid
@@ -209,7 +211,7 @@ def test_rate_limit_is_retried_with_retry_after(tmp_path):
         return None
 
     mock = MockModel(fault=fault)
-    with Runner(settings(http_retries=2), cache=None, client_factory=mock.client_factory()) as runner:
+    with Briefer(settings(http_retries=2), cache=None, client_factory=mock.client_factory()) as runner:
         result = run_batch(expand(paths), runner, tmp_path / "out", quiet=True)
     assert result.exit_code == 0 and mock.calls == 3
 
@@ -220,7 +222,7 @@ def test_rate_limit_is_retried_with_retry_after(tmp_path):
 def test_concurrency_is_bounded_and_used(tmp_path, n):
     paths = articles(tmp_path, 8)
     mock = MockModel(hold=n, delay=0.05)
-    with Runner(settings(), cache=None, client_factory=mock.client_factory()) as runner:
+    with Briefer(settings(), cache=None, client_factory=mock.client_factory()) as runner:
         result = run_batch(expand(paths), runner, tmp_path / "out", concurrency=n, quiet=True)
     assert result.exit_code == 0 and mock.calls == 8
     assert mock.max_in_flight == n
@@ -228,7 +230,7 @@ def test_concurrency_is_bounded_and_used(tmp_path, n):
 
 
 def test_concurrency_must_be_positive(tmp_path):
-    with Runner(settings()) as runner, pytest.raises(InputError):
+    with Briefer(settings()) as runner, pytest.raises(InputError):
         run_batch(expand(articles(tmp_path, 1)), runner, tmp_path / "out", concurrency=0)
 
 
@@ -245,7 +247,7 @@ def test_progress(tmp_path, stream, quiet, expect):
     paths = articles(tmp_path, 2)
     mock = MockModel()
     err = _TTY() if stream == "tty" else io.StringIO()
-    with Runner(settings(), cache=None, client_factory=mock.client_factory()) as runner:
+    with Briefer(settings(), cache=None, client_factory=mock.client_factory()) as runner:
         run_batch(expand(paths + [str(tmp_path / "gone.txt")]), runner, tmp_path / "out", quiet=quiet, stream=err)
     text = err.getvalue()
     if expect == "nothing":
@@ -286,7 +288,7 @@ def test_calls_are_logged_per_item_and_run(tmp_path):
     paths = articles(tmp_path, 2)
     mock = MockModel()
     log = CallLog()
-    with Runner(settings(), calllog=log, client_factory=mock.client_factory(), run_id="run-1") as runner:
+    with Briefer(settings(), calllog=log, client_factory=mock.client_factory(), run_id="run-1") as runner:
         run_batch(expand(paths), runner, tmp_path / "out", quiet=True, concurrency=2)
     rows = log.recent(10)
     assert sorted(r["item"] for r in rows) == ["article-1", "article-2"]

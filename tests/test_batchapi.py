@@ -18,11 +18,11 @@ import openai
 import pytest
 
 from briefing import cli
-from briefing.batch import expand
-from briefing.batchapi import URL, articles_path, collect, prepare, request_body
+from briefing.ingest.inputs import expand
+from briefing.batch.api import URL, articles_path, collect, prepare, request_body
 from briefing.config import Settings
-from briefing.llm import BACKENDS
-from briefing.pipeline import extract
+from briefing.providers import BACKENDS
+from briefing.brief import extract
 from briefing.schema import Briefing
 from tests.mock_model import articles, completion, extraction_for
 
@@ -48,7 +48,7 @@ def sent_by_instructor(article, settings: Settings) -> dict:
 @pytest.mark.parametrize("provider,model", [("llamacpp", "local"), ("vllm", "Qwen/Qwen2.5-7B-Instruct"),
                                             ("ollama", "qwen2.5"), ("openai", "gpt-4o-mini")])
 def test_prepared_body_is_what_instructor_sends(example_text, provider, model):
-    from briefing.ingest import from_text
+    from briefing.ingest.core import from_text
 
     s = Settings(provider=provider, base_url="http://mock.invalid/v1", model=model, api_key="sk-x", max_retries=0,
                  http_retries=0, max_tokens=900, seed=7, language="French")

@@ -6,11 +6,15 @@ import shutil
 
 import pytest
 
-from briefing import cli, prompts
-from briefing.batch import Runner, expand, run_batch
-from briefing.cache import Cache, cache_key
+from briefing import cli
+from briefing.model import prompts
+from briefing.brief import Briefer
+from briefing.ingest.inputs import expand
+from briefing.batch.run import run_batch
+from briefing.model.identity import request_key as cache_key
+from briefing.store.cache import Cache
 from briefing.config import Settings
-from briefing.ingest import from_text
+from briefing.ingest.core import from_text
 from tests.mock_model import MockModel, articles
 
 
@@ -91,7 +95,7 @@ def test_changing_the_model_or_the_prompt_calls_the_model_again(tmp_path, monkey
     mock = MockModel()
 
     def run(s: Settings, out: str):
-        with Runner(s, cache=Cache(), client_factory=mock.client_factory()) as runner:
+        with Briefer(s, cache=Cache(), client_factory=mock.client_factory()) as runner:
             return run_batch(expand(paths), runner, tmp_path / out, quiet=True)
 
     assert {r["source"] for r in run(settings(), "a").records} == {"model"} and mock.calls == 2
@@ -114,7 +118,7 @@ def test_a_hit_is_grounded_again(tmp_path, example_text):
     src = tmp_path / "a.txt"
     src.write_text(example_text)
     mock = MockModel()
-    with Runner(settings(), cache=Cache(), client_factory=mock.client_factory()) as runner:
+    with Briefer(settings(), cache=Cache(), client_factory=mock.client_factory()) as runner:
         fresh = runner.brief(expand([str(src)])[0].load())
         hit = runner.brief(expand([str(src)])[0].load())
     assert (fresh.cached, hit.cached) == (False, True) and mock.calls == 1

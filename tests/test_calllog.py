@@ -7,8 +7,10 @@ import json
 import httpx2
 
 from briefing import cli
-from briefing.batch import Runner, expand, run_batch
-from briefing.calllog import REDACTED, CallLog, scrub, scrub_url
+from briefing.brief import Briefer
+from briefing.ingest.inputs import expand
+from briefing.batch.run import run_batch
+from briefing.store.calllog import REDACTED, CallLog, scrub, scrub_url
 from briefing.config import Settings
 from tests.mock_model import MockModel, articles
 
@@ -46,7 +48,7 @@ def test_calls_are_logged_with_secrets_scrubbed(tmp_path, monkeypatch, capsys):
     mock = MockModel(fault=fault)
     s = Settings(provider="llamacpp", base_url="https://user:hunter2@mock.invalid/v1?key=QUERYSECRET",
                  model="local", api_key=KEY, http_retries=0, max_retries=0)
-    with Runner(s, calllog=CallLog(secrets=[KEY]), client_factory=mock.client_factory()) as runner:
+    with Briefer(s, calllog=CallLog(secrets=[KEY]), client_factory=mock.client_factory()) as runner:
         result = run_batch(expand(paths), runner, tmp_path / "out", quiet=True)
     assert [r["status"] for r in result.records] == ["failed", "ok"]
     assert KEY not in json.dumps(result.records)

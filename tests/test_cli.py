@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from briefing.article import Article
-from briefing.grounding import Grounder
-from briefing.pipeline import build
+from briefing.text.article import Article
+from briefing.grounding.grounder import Grounder
+from briefing.brief import build
 from briefing.schema import Extraction
 from tests.conftest import ROOT
 from tests.test_grounding import _extraction

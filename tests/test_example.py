@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from briefing.grounding import locate
-from briefing.ingest import load
-from briefing.pipeline import generate
+from briefing.grounding.grounder import locate
+from briefing.ingest.core import load
+from briefing.brief import generate
 from briefing.schema import Briefing
 from tests.conftest import EXAMPLE, ROOT
 from tests.test_pipeline import check_every_span
@@ -41,7 +41,7 @@ def test_committed_example_is_a_valid_grounded_briefing():
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_committed_renders_match_the_committed_json(fmt):
-    from briefing.render import render
+    from briefing.output.render import render
 
     b = Briefing.model_validate_json((ROOT / "examples" / "vienna-talks.json").read_text())
     committed = (ROOT / "examples" / f"vienna-talks.{fmt}").read_text()

@@ -14,12 +14,12 @@ import time
 import httpx2
 import pytest
 
-from briefing.article import Article
+from briefing.text.article import Article
 from briefing.cli import main
 from briefing.config import Settings
 from briefing.errors import ModelError, OutputTruncatedError, RefusalError
-from briefing.llm import make_client
-from briefing.pipeline import generate
+from briefing.model.call import make_client
+from briefing.brief import generate
 from tests.conftest import EXAMPLE
 from tests.loopback import Loopback, Reply, closed_port
 from tests.test_grounding import _extraction
@@ -162,7 +162,7 @@ def test_fault_401_names_the_endpoint_and_hides_the_key_mock_transport(clock):
 def test_fault_echoed_key_is_redacted_from_messages_mock_transport(clock):
     ep = Endpoint(api_error(400, f"invalid request from key {FAKE_KEY}"))
     e = fails(ep)
-    assert "[redacted]" in e.one_line()
+    assert "[REDACTED]" in e.one_line()
 
 
 # ------------------------------------------------------------------------------------------ transport
@@ -348,7 +348,7 @@ def test_ctrl_c_during_the_model_call_exits_130_without_output_mock_transport(tm
 
 def test_ctrl_c_while_writing_leaves_the_old_file_and_no_temp_file(tmp_path, monkeypatch):
     """Ctrl-C in the middle of writing the output: the old file is intact and the temp file is gone."""
-    import briefing.output as output
+    import briefing.output.write as output
 
     out = tmp_path / "b.html"
     out.write_text("the previous briefing")

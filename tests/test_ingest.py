@@ -10,13 +10,16 @@ import sys
 
 import pytest
 
-from briefing import ingest
+import briefing.ingest.core as ingest
 from briefing.cli import main
 from briefing.config import Settings
 from briefing.errors import InputError
-from briefing.ingest import detect_format, discover, load
-from briefing.pipeline import LOCAL_CONTEXT, check_fits
-from briefing.prompts import render_messages
+from briefing.ingest.core import detect_format, discover, load
+from briefing.brief import check_fits
+from briefing.providers import BACKENDS
+
+LOCAL_CONTEXT = BACKENDS["local"].context_tokens
+from briefing.model.prompts import render_messages
 from tests.conftest import EXAMPLE, ROOT
 from tests.loopback import Loopback, Reply, closed_port
 
@@ -248,8 +251,8 @@ def test_check_fits_refuses_a_long_article_naming_the_limit():
     long = load(str(EXAMPLE))
     long.text = (long.text + "\n\n") * 6
     with pytest.raises(InputError, match=rf"too long for the local model.*{LOCAL_CONTEXT}-token context"):
-        check_fits(long, Settings(), LOCAL_CONTEXT)
-    check_fits(load(str(EXAMPLE)), Settings(), LOCAL_CONTEXT)  # the reference article fits
+        check_fits(long, Settings(provider="local"))
+    check_fits(load(str(EXAMPLE)), Settings(provider="local"))  # the reference article fits
 
 
 # ------------------------------------------------------------------------------------------ bad input, CLI
@@ -391,8 +394,8 @@ def test_render_of_a_binary_file_exits_2(tmp_path, monkeypatch, capsys):
 
 def test_page_date_resolves_relative_dates():
     """The page's publication date (Wednesday 9 November 2016) is the reference for "on Tuesday"."""
-    from briefing.grounding import Grounder
-    from briefing.pipeline import build
+    from briefing.grounding.grounder import Grounder
+    from briefing.brief import build
     from briefing.schema import Extraction
 
     a = load(str(PAGE))
@@ -441,3 +444,27 @@ def test_language_flag_reaches_the_model_with_the_original_text(tmp_path, monkey
     system, user = body["messages"][0]["content"], body["messages"][1]["content"]
     assert "Write in German." in system
     assert "« Nous ne renoncerons pas », a-t-il ajouté" in user
+
+
+def test_html_ingestion_works_on_a_fresh_install_with_no_mock():
+    """trafilatura imports jusText, which imports ``lxml.html.clean``; since lxml 6 that module is the separate
+    package lxml_html_clean (declared in pyproject.toml): without it every HTML file and URL input failed on a
+    fresh install. A fresh interpreter imports the real path and briefs tests/data/news-page.html's body."""
+    import subprocess
+
+    code = ("import sys\n"
+            "from importlib import metadata\n"
+            "import lxml, lxml.html.clean, trafilatura\n"
+            "from briefing import load\n"
+            "a = load(sys.argv[1])\n"
+            "assert 'trafilatura' in sys.modules and 'justext' in sys.modules\n"
+            "print(metadata.version('lxml'), metadata.version('lxml_html_clean'), a.meta['format'])\n"
+            "print(a.text)\n")
+    r = subprocess.run([sys.executable, "-c", code, str(PAGE)], capture_output=True, text=True, timeout=120,
+                       cwd=ROOT)
+    assert r.returncode == 0, r.stderr[-3000:]
+    versions, text = r.stdout.split("\n", 1)
+    assert versions.endswith(" html"), versions
+    assert text.startswith("Lady Gaga has staged a protest against Donald Trump's presidential victory")
+    assert "had defied expectations and won the presidential election." in text
+    assert not any(noise in text for noise in PAGE_NOISE)

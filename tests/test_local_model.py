@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.grounding import locate
+from briefing.grounding.grounder import locate
 from briefing.schema import Briefing
 from tests.conftest import EXAMPLE, ROOT
 
@@ -105,7 +105,7 @@ def test_lazy_grammar_sampling_picks_the_same_tokens_as_llama_cpp_python(unpatch
     """briefing.llama_server checks only the greedy token against the grammar; for greedy decoding that must
     give exactly what llama-cpp-python's sampler (grammar over the whole vocabulary) gives."""
     llama_cpp = unpatched_llama_cpp
-    from briefing import llama_server
+    from briefing.model import llama_server
     from briefing.schema import extraction_model
 
     model = REAL_CACHE / "models" / "qwen2.5-coder-0.5b-instruct.gguf"
@@ -139,7 +139,7 @@ def test_json_strings_in_the_servers_grammar_exclude_raw_control_characters(unpa
     from llama_cpp import _internals, llama_grammar
     from llama_cpp import llama_cpp as C
 
-    from briefing import llama_server
+    from briefing.model import llama_server
 
     model = REAL_CACHE / "models" / "qwen2.5-coder-0.5b-instruct.gguf"
     if not model.exists():
@@ -165,7 +165,7 @@ def test_json_strings_in_the_servers_grammar_exclude_raw_control_characters(unpa
 
 def test_prefix_reuse_keeps_whole_batches_only(unpatched_llama_cpp):
     """The state kept from the previous request is cut back to whole n_batch chunks of the shared prefix."""
-    from briefing.llama_server import align_prefix_reuse
+    from briefing.model.llama_server import align_prefix_reuse
 
     class State:
         n_batch = 4
@@ -191,7 +191,7 @@ def test_an_answer_does_not_depend_on_the_request_before_it(unpatched_llama_cpp)
     from llama_cpp import llama_cpp as C
 
     llama_cpp = unpatched_llama_cpp
-    from briefing import llama_server
+    from briefing.model import llama_server
 
     model = REAL_CACHE / "models" / "qwen2.5-coder-0.5b-instruct.gguf"
     if not model.exists():

@@ -5,11 +5,11 @@ import json
 import httpx2
 import pytest
 
-from briefing.article import Article
+from briefing.text.article import Article
 from briefing.config import Settings
 from briefing.errors import ModelError, UngroundedError
-from briefing.llm import make_client
-from briefing.pipeline import generate
+from briefing.model.call import make_client
+from briefing.brief import generate
 from tests.test_grounding import _extraction
 
 
@@ -106,7 +106,7 @@ def test_schema_invalid_answers_fail_with_attempt_count_mock_transport(example_t
 
 
 def test_a_text_cut_off_at_its_length_cap_ends_at_a_sentence_or_word():
-    from briefing.pipeline import _trim_capped
+    from briefing.brief import _trim_capped
     from briefing.schema import Extraction
     from tests.test_grounding import _extraction
 
@@ -127,7 +127,7 @@ def test_a_text_cut_off_at_its_length_cap_ends_at_a_sentence_or_word():
 
 
 def test_the_brief_profile_asks_for_its_sections_only_mock_transport(example_text):
-    from briefing.prompts import prompt_hash
+    from briefing.model.prompts import prompt_hash
     from briefing.schema import PROFILES
 
     keep = ("headline", "bottom_line", *PROFILES["brief"])
@@ -152,9 +152,9 @@ def test_without_grounding_reasks_a_misquote_is_flagged_in_one_call_mock_transpo
 
 def test_the_local_model_defaults_to_the_brief_sections_and_endpoints_to_full():
     from briefing.errors import ConfigError
-    from briefing.llm import sections_for
+    from briefing.config import sections_for
 
-    from briefing.llm import reasks_grounding
+    from briefing.config import reasks_grounding
 
     assert reasks_grounding(Settings(provider="local")) is False
     assert reasks_grounding(Settings(provider="llamacpp")) is True

@@ -1,9 +1,9 @@
 import json
 
-from briefing.article import Article
-from briefing.grounding import Grounder
-from briefing.pipeline import build
-from briefing.plover import json_schema, to_jsonl
+from briefing.text.article import Article
+from briefing.grounding.grounder import Grounder
+from briefing.brief import build
+from briefing.output.plover import json_schema, to_jsonl
 from briefing.schema import Extraction
 from tests.conftest import ROOT
 from tests.test_cli import run

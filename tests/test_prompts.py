@@ -1,7 +1,7 @@
 import pytest
 
-from briefing.article import Article
-from briefing.prompts import field_guide, prompt_hash, render_messages
+from briefing.text.article import Article
+from briefing.model.prompts import field_guide, prompt_hash, render_messages
 from briefing.schema import Extraction
 
 
@@ -24,7 +24,7 @@ def test_field_guide_comes_from_the_schema_descriptions():
 
 
 def test_templates_are_strict(tmp_path, monkeypatch, example_text):
-    import briefing.prompts as prompts
+    import briefing.model.prompts as prompts
 
     (tmp_path / "system.j2").write_text("{{ no_such_variable }}")
     (tmp_path / "user.j2").write_text("{{ numbered }}")
@@ -38,7 +38,7 @@ def test_templates_are_strict(tmp_path, monkeypatch, example_text):
 def test_prompt_hash_changes_with_the_templates(tmp_path, monkeypatch):
     import shutil
 
-    import briefing.prompts as prompts
+    import briefing.model.prompts as prompts
 
     before = prompt_hash()
     shutil.copytree(prompts.prompt_dir(), tmp_path / "p")

@@ -5,10 +5,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from briefing.article import Article
-from briefing.grounding import Grounder
-from briefing.pipeline import build
-from briefing.render import FORMATS, render
+from briefing.text.article import Article
+from briefing.grounding.grounder import Grounder
+from briefing.brief import build
+from briefing.output.render import FORMATS, render
 from briefing.schema import Extraction
 from briefing.errors import RenderError
 from tests.test_grounding import _extraction

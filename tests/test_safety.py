@@ -10,9 +10,9 @@ from html.parser import HTMLParser
 import pytest
 
 from briefing.cli import main
-from briefing.grounding import locate, normalize
-from briefing.ingest import load
-from briefing.prompts import render_messages
+from briefing.grounding.grounder import locate, normalize
+from briefing.ingest.core import load
+from briefing.model.prompts import render_messages
 from briefing.schema import Briefing, Extraction
 from tests.conftest import ROOT
 
@@ -125,8 +125,8 @@ def test_prompt_injection_in_a_saved_news_page(model_settings, cassette_all_play
 def test_injection_obeyed_is_flagged_by_grounding():
     """If a model obeyed the injection (an invented quote from the Secretary-General, a claim citing a sentence that
     does not exist, a name the article lacks), grounding withholds the quote and flags the rest."""
-    from briefing.grounding import Grounder
-    from briefing.pipeline import build
+    from briefing.grounding.grounder import Grounder
+    from briefing.brief import build
 
     article = load(str(INJECTION_PAGE))
     n = len(article.sentences)
@@ -238,9 +238,9 @@ def test_html_output_escapes_hostile_article_and_model_answer_mock_transport(tmp
     import httpx2
 
     from briefing.config import Settings
-    from briefing.llm import make_client
-    from briefing.pipeline import generate
-    from briefing.render import render
+    from briefing.model.call import make_client
+    from briefing.brief import generate
+    from briefing.output.render import render
     from tests.test_faults import completion
 
     src = tmp_path / "hostile.txt"

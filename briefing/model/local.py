@@ -23,8 +23,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .config import Settings
-from .errors import ConfigError, ModelError
+from briefing.config import Settings
+from briefing.errors import ConfigError, ModelError
 
 
 @dataclass(frozen=True)
@@ -67,9 +67,10 @@ class ResolvedModel:
 
 
 def cache_dir() -> Path:
-    from platformdirs import user_cache_dir
+    """Where assembled model files are kept: ``models/`` in the tool's cache dir."""
+    from briefing.paths import cache_dir as root
 
-    return Path(os.environ.get("BRIEFING_CACHE_DIR") or user_cache_dir("briefing")) / "models"
+    return root() / "models"
 
 
 def _parts(model: LocalModel) -> list[Path] | None:
@@ -199,7 +200,7 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child
 
 
 def server_command(path: Path, port: int, n_ctx: int, threads: int) -> list[str]:
-    return [sys.executable, "-m", "briefing.llama_server", "--model", str(path), "--model_alias", "local",
+    return [sys.executable, "-m", "briefing.model.llama_server", "--model", str(path), "--model_alias", "local",
             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(n_ctx), "--n_threads", str(threads),
             "--n_threads_batch", str(threads), "--n_batch", "512", "--flash_attn", "true",
             "--logits_all", "false", "--verbose", "false"]

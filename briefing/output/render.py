@@ -1,44 +1,26 @@
 """Rendering a :class:`~briefing.schema.Briefing` through the Jinja2 templates in ``templates/``.
 
-Formats are dispatched by :data:`FORMATS`. Templates run with ``StrictUndefined``; HTML is autoescaped, so text
+The formats are :data:`briefing.output.formats.FORMATS`. Templates run with ``StrictUndefined``; HTML is
+autoescaped, so text
 from the article and the model can never become markup. A user's ``--template-dir`` is searched first, so any
 template can be overridden by one of the same name.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import RenderError
-from .resources import data_dir
-from .schema import LIKELIHOOD_BANDS, Briefing, Item, Span
+from briefing.errors import RenderError
+from briefing.resources import data_dir
+from briefing.output.formats import FORMATS, PAPERS
+from briefing.schema import LIKELIHOOD_BANDS, Briefing, Item, Span
+from briefing.sections import TABLE
 
-
-@dataclass(frozen=True)
-class Format:
-    template: str
-    autoescape: bool
-    #: "pdf": the rendered HTML is printed by headless Chromium (:mod:`briefing.pdf`) and the result is bytes.
-    printed: str | None = None
-
-
-FORMATS: dict[str, Format] = {
-    "md": Format("briefing.md.j2", autoescape=False),
-    "html": Format("briefing.html.j2", autoescape=True),
-    "pdf": Format("briefing.html.j2", autoescape=True, printed="pdf"),
-}
-#: ``--paper`` values and their CSS ``@page`` sizes.
-PAPERS = {"a4": "A4", "letter": "letter"}
 
 #: Sections in reading order with their titles; templates iterate this, so the order lives in one place.
-SECTIONS = [
-    ("key_points", "Key points"), ("actors", "Actors"), ("positions", "Positions"), ("timeline", "Timeline"),
-    ("quotes", "Quotes"), ("issues", "Issues at stake"), ("outlook", "Outlook"),
-    ("open_questions", "Open questions"),
-]
+SECTIONS = [(s.name, s.title) for s in TABLE]
 
 
 class Footnotes:
@@ -83,7 +65,7 @@ def quote_text(quote: Any) -> str:
 
 def long_date(value: str | None) -> str | None:
     """The source's date as a reader writes it ('8 November 2016'); a date that is not ISO stays as given."""
-    from .dates import parse_reference
+    from briefing.text.dates import parse_reference
 
     d = parse_reference(value)
     return f"{d.day} {d:%B} {d.year}" if d else (value or None)
@@ -134,7 +116,7 @@ def context(briefing: Briefing, *, paper: str | None = None, omitted: list[str] 
         "segments": highlight_segments(briefing.article.text, notes.spans),
         "source_url": safe_url(briefing.article.url), "quote_text": quote_text,
         "source_date": long_date(briefing.article.date),
-        "page_size": PAPERS.get(paper or ""), "omitted": omitted or [],
+        "page_size": PAPERS[paper].css if paper in PAPERS else None, "omitted": omitted or [],
     }
 
 
@@ -148,13 +130,14 @@ def render(briefing: Briefing, fmt: str = "md", *, template_dir: str | Path | No
     import jinja2
 
     spec = FORMATS.get(fmt)
-    if spec is None:
-        raise RenderError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if spec is None or spec.template is None:
+        templated = ", ".join(n for n, f in FORMATS.items() if f.template)
+        raise RenderError(f"unknown format {fmt!r}; choose one of {templated}")
     if template_dir is not None and not Path(template_dir).is_dir():
         raise RenderError(f"--template-dir {template_dir}: no such folder")
     if paper is not None and paper not in PAPERS:
         raise RenderError(f"unknown paper {paper!r}; choose one of {', '.join(PAPERS)}")
-    if max_pages is not None and (spec.printed is None or max_pages < 1):
+    if max_pages is not None and (not spec.printed or max_pages < 1):
         raise RenderError("--max-pages needs -f pdf and a number of pages of at least 1")
     env = _env(str(template_dir) if template_dir else None, spec.autoescape)
 
@@ -164,8 +147,8 @@ def render(briefing: Briefing, fmt: str = "md", *, template_dir: str | Path | No
         except jinja2.TemplateError as e:
             raise RenderError(f"template {spec.template} failed: {e}") from None
 
-    if spec.printed == "pdf":
-        from .pdf import fit_pdf
+    if spec.printed:
+        from briefing.output.pdf import fit_pdf
 
         paper = paper or "a4"
         return fit_pdf(briefing, html_of, max_pages=max_pages)

@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 from typing import Iterable
 
-from .article import Article
-from .errors import InputError
+from briefing.text.article import Article
+from briefing.errors import InputError
 
 MIN_WORDS = 40
 #: Inputs larger than this are refused outright (no article is this long; a model could not read it anyway).
@@ -125,7 +125,7 @@ def fetch(url: str, *, timeout: float | None = None) -> tuple[bytes, str, str | 
 
     timeout = FETCH_TIMEOUT if timeout is None else timeout
 
-    from . import __version__
+    from briefing import __version__
 
     try:
         with httpx2.Client(follow_redirects=True, timeout=timeout, max_redirects=10,
@@ -339,7 +339,7 @@ def load(source: str, *, date: str | None = None) -> Article:
     the page's metadata.
     """
     if date is not None:
-        from .dates import parse_reference
+        from briefing.text.dates import parse_reference
 
         ref = parse_reference(date)
         if ref is None or not re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", date):
@@ -372,7 +372,7 @@ def load(source: str, *, date: str | None = None) -> Article:
     if date:
         article.date = date
     elif article.date:
-        from .dates import parse_reference
+        from briefing.text.dates import parse_reference
 
         ref = parse_reference(article.date)
         article.date = ref.isoformat() if ref else None

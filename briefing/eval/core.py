@@ -27,9 +27,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import BriefingError, InputError
-from .grounding import NormalizedText, attribution_ok, content_words, locate, name_in, unknown_names
-from .schema import Briefing, Extraction
+from briefing.errors import InputError
+from briefing.grounding.grounder import NormalizedText, attribution_ok, content_words, locate, name_in, unknown_names
+from briefing.schema import Briefing, Extraction
 
 Progress = Callable[[str], None]
 
@@ -131,7 +131,7 @@ def load_corpus(folder: str | Path) -> list[CorpusEntry]:
 
 
 def to_article(entry: CorpusEntry):
-    from .ingest import from_text
+    from briefing.ingest.core import from_text
 
     return from_text(entry.text, name=entry.name, title=entry.title, source=entry.publisher, url=entry.url,
                      date=entry.date)
@@ -146,9 +146,9 @@ def ratio(num: int, den: int) -> float | None:
 def grounding_metric(b: Briefing) -> dict[str, Any]:
     """Verified items over all checked items; also which items the model cited at the wrong sentences: verified
     only because grounding re-anchored them (``located``), or unverified but stated by another sentence."""
-    from .article import Article
-    from .grounding import Grounder
-    from .schema import Cited
+    from briefing.text.article import Article
+    from briefing.grounding.grounder import Grounder
+    from briefing.schema import Cited
 
     text = b.article.text
     verified, unverified, wrong_ids = 0, [], []
@@ -186,7 +186,7 @@ def _stated_elsewhere(grounder, path: str, item) -> bool:
 
 
 def quote_metric(b: Briefing) -> dict[str, Any]:
-    from .article import Article
+    from briefing.text.article import Article
 
     article = Article(text=b.article.text)
     norm = NormalizedText(b.article.text)
@@ -296,7 +296,7 @@ def coverage_texts(b: Briefing) -> list[str]:
 
 def _briefing_dates(b: Briefing) -> set[str]:
     """ISO dates the briefing shows: its dateline's and timeline's, and the source's date under the headline."""
-    from .dates import parse_reference
+    from briefing.text.dates import parse_reference
 
     source = parse_reference(b.article.date)
     shown = [b.extraction.dateline.iso, source.isoformat() if source else None]
@@ -314,7 +314,7 @@ def match_answer(answer: str, have: set[str]) -> tuple[int, int, bool]:
 
 
 def coverage_metric(b: Briefing, gold: dict[str, list[str]]) -> dict[str, Any]:
-    from .dates import parse_reference, resolve
+    from briefing.text.dates import parse_reference, resolve
 
     have: set[str] = set()
     for t in coverage_texts(b):
@@ -363,10 +363,10 @@ PageCounter = Callable[[Briefing], "int | None"]
 def default_page_counter() -> PageCounter | None:
     """Pages of a briefing's HTML printed to PDF by headless Chromium (``briefing.pdf``), or None when there is no
     browser here (the report then says n/a)."""
-    from .errors import RenderError
+    from briefing.errors import RenderError
 
     try:
-        from . import pdf
+        from briefing.output import pdf
     except ImportError:  # pragma: no cover - pdf.py is part of the package; kept optional for slim installs
         return None
     try:
@@ -375,7 +375,7 @@ def default_page_counter() -> PageCounter | None:
         return None
 
     def pages(b: Briefing) -> int | None:
-        from .render import FORMATS, render
+        from briefing.output.render import FORMATS, render
 
         try:
             data = render(b, "pdf") if "pdf" in FORMATS else pdf.print_pdf(render(b, "html"))
@@ -455,44 +455,57 @@ RECORDS = "articles"
 
 def run(corpus: str | Path, out_dir: str | Path, settings, *, progress: Progress = lambda _: None,
         limit: int | None = None, use_cache: bool = True) -> dict[str, Any]:
-    """Brief every corpus article with the configured model, save records and briefings under ``out_dir``, and
-    return the report. An article that fails is recorded as failed and the run goes on. With ``use_cache``, the
-    extraction cache (``briefing.cache``) answers articles briefed before with the same prompts and model."""
-    import time
-
-    from .batch import Runner
-    from .output import write_atomic
+    """Brief every corpus article with the configured model through the batch runner, save records and briefings
+    under ``out_dir``, and return the report. An article that fails is recorded as failed and the run goes on. With
+    ``use_cache``, the extraction cache answers articles briefed before with the same prompts and model (its cost
+    figures are what the answer cost when it was made)."""
+    from briefing.batch.run import run_batch
+    from briefing.brief import Briefer
+    from briefing.ingest.inputs import Input
+    from briefing.output.write import write_atomic
 
     entries = load_corpus(corpus)[:limit]
     out = Path(out_dir)
-    (out / BRIEFINGS).mkdir(parents=True, exist_ok=True)
     (out / RECORDS).mkdir(parents=True, exist_ok=True)
     cache = None
     if use_cache:
-        from .cache import Cache
+        from briefing.store.cache import Cache
 
         cache = Cache()
-    with Runner(settings, cache=cache, say=progress, cached_usage=True) as runner:
-        runner.closing(cache)
-        for i, entry in enumerate(entries, 1):
-            progress(f"[{i}/{len(entries)}] {entry.name} …")
-            record: dict[str, Any] = {"name": entry.name, "title": entry.title, "url": entry.url,
-                                      "date": entry.date, "gold": entry.gold, "status": "ok", "error": None}
-            started = time.monotonic()
-            try:
-                b = runner.brief(to_article(entry), item=entry.name).briefing
-                write_atomic(out / BRIEFINGS / f"{entry.name}.json", b.model_dump_json(indent=2))
-                progress(f"[{i}/{len(entries)}] {entry.name}: {b.grounding.figure}")
-            except BriefingError as e:
-                record.update(status="failed", error=f"{type(e).__name__}: {e.one_line()}")
-            except Exception as e:  # noqa: BLE001 - one bad article must not end a long run; recorded as a bug
-                record.update(status="failed", error=f"unexpected {type(e).__name__}: {e}")
-            record["seconds"] = round(time.monotonic() - started, 1)
-            if record["status"] == "failed":
-                (out / BRIEFINGS / f"{entry.name}.json").unlink(missing_ok=True)
-                progress(f"[{i}/{len(entries)}] {entry.name}: failed: {record['error']}")
-            write_atomic(out / RECORDS / f"{entry.name}.json", json.dumps(record, indent=2, ensure_ascii=False))
+    items = [Input(id=e.name, origin=e.name, text=e.text,
+                   meta={k: v for k, v in (("title", e.title), ("source", e.publisher), ("url", e.url),
+                                           ("date", e.date)) if v}) for e in entries]
+    with Briefer(settings, cache=cache, say=progress, cached_usage=True) as briefer:
+        briefer.closing(cache)
+        result = run_batch(items, briefer, out / BRIEFINGS, fmt="json", resume=False, quiet=False,
+                           stream=_ProgressStream(progress))
+    (out / BRIEFINGS / "manifest.jsonl").unlink(missing_ok=True)
+    done = {r["id"]: r for r in result.records}
+    for entry in entries:
+        rec = done.get(entry.name, {})
+        ok = rec.get("status") == "ok"
+        record: dict[str, Any] = {"name": entry.name, "title": entry.title, "url": entry.url, "date": entry.date,
+                                  "gold": entry.gold, "status": "ok" if ok else "failed",
+                                  "error": None if ok else f"{rec.get('error_type', 'Error')}: {rec.get('error')}",
+                                  "seconds": round(rec.get("seconds", 0.0), 1)}
+        if not ok:
+            (out / BRIEFINGS / f"{entry.name}.json").unlink(missing_ok=True)
+        write_atomic(out / RECORDS / f"{entry.name}.json", json.dumps(record, indent=2, ensure_ascii=False))
     return report_from_dir(out, corpus=str(corpus), names=[e.name for e in entries])
+
+
+class _ProgressStream:
+    """The batch runner's per-article lines, sent to the eval's progress callback."""
+
+    def __init__(self, progress: Progress):
+        self.progress = progress
+
+    def write(self, text: str) -> None:
+        if text.strip():
+            self.progress(text.rstrip("\n"))
+
+    def flush(self) -> None:
+        pass
 
 
 def answer_of(b: Briefing) -> dict[str, Any]:
@@ -512,10 +525,10 @@ def reground_dir(folder: str | Path, out_dir: str | Path) -> list[str]:
     (and records) in ``out_dir``: what a change to grounding does to the same answers, with no model. The briefing
     keeps its article and its meta (model, prompt hash, usage); evidence, flags and withheld quotes are new.
     Returns the names regrounded."""
-    from .article import Article
-    from .grounding import Grounder
-    from .output import write_atomic
-    from .pipeline import build
+    from briefing.text.article import Article
+    from briefing.grounding.grounder import Grounder
+    from briefing.output.write import write_atomic
+    from briefing.brief import build
 
     src, out = Path(folder), Path(out_dir)
     (out / BRIEFINGS).mkdir(parents=True, exist_ok=True)
@@ -529,8 +542,7 @@ def reground_dir(folder: str | Path, out_dir: str | Path) -> list[str]:
             continue
         old = Briefing.model_validate_json(bfile.read_text(encoding="utf-8"))
         info = old.article
-        article = Article(text=info.text, title=info.title, source=info.source, url=info.url, author=info.author,
-                          date=info.date, language=info.language)
+        article = Article.from_info(info)
         ex = Extraction.model_validate(answer_of(old), context={"check": Grounder(article, strict=False)})
         new = build(article, ex, sections=old.meta.sections or "full")
         new.meta = old.meta
@@ -584,7 +596,7 @@ def report_from_dir(folder: str | Path, *, corpus: str | None = None, names: lis
 
 def write_report(report: dict[str, Any], out_dir: str | Path) -> list[Path]:
     """``report.json`` and ``report.md`` in ``out_dir``."""
-    from .output import write_atomic
+    from briefing.output.write import write_atomic
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -603,7 +615,7 @@ def _yes(value: bool | None) -> str:
 def render_markdown(report: dict[str, Any]) -> str:
     import jinja2
 
-    from .resources import data_dir
+    from briefing.resources import data_dir
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(data_dir("templates"))),
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,

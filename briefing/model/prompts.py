@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .article import Article
-from .resources import data_dir
-from .schema import LIKELIHOOD_BANDS, PLOVER_TYPES, SCHEMA_VERSION, Extraction, extraction_model
+from briefing.text.article import Article
+from briefing.resources import data_dir
+from briefing.schema import LIKELIHOOD_BANDS, PLOVER_TYPES, SCHEMA_VERSION, Extraction, extraction_model
 
 
 @lru_cache(maxsize=4)

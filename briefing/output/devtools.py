@@ -1,163 +1,21 @@
-"""Headless Chromium: find it, print a briefing's HTML to PDF, and drive it over the DevTools protocol.
-
-``-f pdf`` prints with Chromium's own ``--print-to-pdf`` in a throwaway profile; the page size comes from the
-HTML's ``@page`` rule (``--paper``). ``--max-pages N`` prints, counts the pages and, while there are too many,
-drops the lowest-priority items (:func:`trim`) and prints again; the briefing then says what it left out.
-
-:class:`Browser` is a small DevTools-protocol client over ``--remote-debugging-pipe`` (no port, no extra
-package): the tests and ``scripts/make-examples-html`` use it for screenshots, layout measurements and to see
-every network request and console message a page makes.
-
-Chromium is looked up as ``$BRIEFING_CHROMIUM``, then ``chromium``, ``chromium-browser``, ``google-chrome`` and
-``google-chrome-stable`` on ``PATH``. Only the standard library is imported here.
-"""
+"""A small DevTools-protocol client for headless Chromium over ``--remote-debugging-pipe`` (no port, no extra
+package): the tests and ``scripts/make-examples-html`` use it for screenshots, layout measurements and to see every
+network request and console message a page makes. Only the standard library is imported here."""
 
 from __future__ import annotations
 
 import base64
 import json
 import os
-import re
 import selectors
-import shutil
 import subprocess
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from .errors import RenderError
-
-#: Flags for every run: no sandbox (containers), no GPU, and nothing that talks to the network by itself.
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-default-apps", "--disable-extensions",
-         "--mute-audio", "--hide-scrollbars")
-CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-PAPERS = ("a4", "letter")
-PRINT_TIMEOUT = 60.0
-
-
-def find_chromium() -> str:
-    """The Chromium executable, or a one-line :class:`RenderError` saying how to get one."""
-    configured = os.environ.get("BRIEFING_CHROMIUM")
-    if configured:
-        found = shutil.which(configured)
-        if not found:
-            raise RenderError(f"BRIEFING_CHROMIUM={configured}: no such executable")
-        return found
-    for name in CANDIDATES:
-        found = shutil.which(name)
-        if found:
-            return found
-    raise RenderError("PDF output needs headless Chromium, which was not found (install the 'chromium' package, "
-                      "or set BRIEFING_CHROMIUM to its path); -f html prints from any browser")
-
-
-def page_count(pdf: bytes) -> int:
-    """Pages in a PDF as Chromium writes it (page objects are not compressed into object streams)."""
-    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
-
-
-def print_pdf(html: str, *, timeout: float = PRINT_TIMEOUT) -> bytes:
-    """Print an HTML document to PDF with headless Chromium; the page size is the document's ``@page`` size."""
-    exe = find_chromium()
-    with tempfile.TemporaryDirectory(prefix="briefing-pdf-") as tmp:
-        page = Path(tmp, "briefing.html")
-        page.write_text(html, encoding="utf-8")
-        out = Path(tmp, "briefing.pdf")
-        cmd = [exe, *FLAGS, f"--user-data-dir={Path(tmp, 'profile')}", f"--print-to-pdf={out}",
-               "--no-pdf-header-footer", page.as_uri()]
-        try:
-            proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  timeout=timeout)
-        except subprocess.TimeoutExpired:
-            raise RenderError(f"Chromium did not finish printing within {timeout:.0f}s") from None
-        except OSError as e:
-            raise RenderError(f"cannot run Chromium ({exe}): {e.strerror or e}") from None
-        data = out.read_bytes() if out.exists() else b""
-        if proc.returncode != 0 or not data.startswith(b"%PDF"):
-            raise RenderError(f"Chromium failed to print the PDF (exit {proc.returncode}): {_last_error(proc.stderr)}")
-        return data
-
-
-def _last_error(stderr: bytes) -> str:
-    lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines()
-             if ln.strip() and "dbus" not in ln and "unexpected operator" not in ln]
-    return lines[-1][:200] if lines else "no message"
-
-
-# ------------------------------------------------------------------------------------ fitting to pages
-
-#: Sections from lowest to highest priority, each with the number of items that are never trimmed and its
-#: (singular, plural) label. The headline, bottom line and grounding figure are never trimmed.
-TRIM_ORDER: tuple[tuple[str, int, tuple[str, str]], ...] = (
-    ("open_questions", 0, ("open question", "open questions")), ("issues", 0, ("issue", "issues")),
-    ("quotes", 0, ("quote", "quotes")), ("timeline", 1, ("timeline event", "timeline events")),
-    ("actors", 1, ("actor", "actors")), ("positions", 1, ("position", "positions")),
-    ("outlook", 1, ("outlook item", "outlook items")), ("key_points", 3, ("key point", "key points")),
-)
-
-
-def trim_plan(extraction: Any) -> list[str]:
-    """The order items are dropped in: one pass after another, each pass taking the last item of every section
-    above its floor, lowest-priority section first. Returns section names, one per dropped item."""
-    left = {name: len(getattr(extraction, name)) for name, _, _ in TRIM_ORDER}
-    plan: list[str] = []
-    while True:
-        step = [name for name, floor, _ in TRIM_ORDER if left[name] > floor]
-        if not step:
-            return plan
-        for name in step:
-            left[name] -= 1
-        plan.extend(step)
-
-
-def trim(briefing: Any, k: int) -> tuple[Any, list[str]]:
-    """A copy of ``briefing`` without the first ``k`` items of :func:`trim_plan`, and what was left out
-    (e.g. ``"2 of 5 timeline events"``)."""
-    copy = briefing.model_copy(deep=True)
-    ex = copy.extraction
-    dropped: dict[str, int] = {}
-    for name in trim_plan(ex)[:k]:
-        dropped[name] = dropped.get(name, 0) + 1
-    omitted = []
-    for name, _, label in TRIM_ORDER:
-        n = dropped.get(name, 0)
-        if n:
-            items = getattr(ex, name)
-            omitted.append(f"{n} of {len(items)} {label[len(items) != 1]}")
-            setattr(ex, name, items[:len(items) - n])
-    return copy, omitted
-
-
-def fit_pdf(briefing: Any, html_of: Callable[[Any, list[str]], str], *, max_pages: int | None = None) -> bytes:
-    """Print ``html_of(briefing, omitted)`` to PDF; with ``max_pages``, trim the fewest lowest-priority items
-    that make it fit (a binary search over :func:`trim_plan`), or fail saying it cannot fit."""
-    pdf = print_pdf(html_of(briefing, []))
-    if max_pages is None or page_count(pdf) <= max_pages:
-        return pdf
-    plan = trim_plan(briefing.extraction)
-    lo, hi, best = 1, len(plan), None  # invariant: trimming < lo items does not fit
-    # One browser for the whole search: each candidate is loaded in a new tab and printed over DevTools.
-    with Browser() as browser, tempfile.TemporaryDirectory(prefix="briefing-fit-") as tmp:
-        while lo <= hi:
-            mid = (lo + hi) // 2
-            smaller, omitted = trim(briefing, mid)
-            page = Path(tmp, f"candidate-{mid}.html")
-            page.write_text(html_of(smaller, omitted), encoding="utf-8")
-            browser.open(page.as_uri())
-            candidate = browser.print_pdf()
-            if page_count(candidate) <= max_pages:
-                best, hi = candidate, mid - 1
-            else:
-                lo = mid + 1
-    if best is None:
-        raise RenderError(f"the briefing does not fit on {max_pages} page(s) even with the lowest-priority items "
-                          f"trimmed; use a larger --max-pages or none")
-    return best
-
-
-# ------------------------------------------------------------------------------ DevTools over a pipe
+from briefing.errors import RenderError
+from briefing.output.pdf import FLAGS, _last_error, find_chromium
 
 
 class Browser:

@@ -18,14 +18,16 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Callable
 
-from .article import Article
-from .batch import MANIFEST, Input, RunResult, _render, _slug, output_suffix
-from .config import Settings
-from .errors import BriefingError, ConfigError, InputError, ModelError, Usage
+from briefing.text.article import Article
+from briefing.batch.run import MANIFEST, RunResult
+from briefing.ingest.inputs import Input, _slug
+from briefing.output import formats
+from briefing.config import Settings
+from briefing.errors import BriefingError, ConfigError, InputError, ModelError
+from briefing.usage import Usage
 
 URL = "/v1/chat/completions"
 
@@ -41,15 +43,14 @@ def request_body(article: Article, settings: Settings) -> dict[str, Any]:
     import instructor
     from instructor.processing import handle_response_model
 
-    from .llm import BACKENDS, sections_for
-    from .prompts import render_messages
-    from .schema import extraction_model
+    from briefing.config import sections_for
+    from briefing.model.prompts import render_messages
+    from briefing.schema import extraction_model
 
-    provider = settings.resolved_provider()
-    backend = BACKENDS[provider]
-    model = settings.model or ("local" if provider == "local" else backend.default_model)
+    backend = settings.backend
+    model = settings.model or backend.default_model
     if not model:
-        raise ConfigError(f"name the model the batch runner serves with --model (provider {provider})")
+        raise ConfigError(f"name the model the batch runner serves with --model (provider {backend.name})")
     sections = sections_for(settings)
     response_model = extraction_model(sections)
     messages = render_messages(article, language=settings.language, sections=sections)
@@ -64,10 +65,10 @@ def request_body(article: Article, settings: Settings) -> dict[str, Any]:
 def prepare(items: list[Input], settings: Settings, out_path: str | Path, *, date: str | None = None,
             say=print) -> tuple[int, list[tuple[str, str]]]:
     """Write the requests and the articles beside them; return how many were written and the failures."""
-    from .output import write_atomic
-    from .llm import sections_for
-    from .prompts import prompt_hash
-    from .schema import SCHEMA_VERSION
+    from briefing.output.write import write_atomic
+    from briefing.config import sections_for
+    from briefing.model.prompts import prompt_hash
+    from briefing.schema import SCHEMA_VERSION
 
     requests: list[str] = []
     articles: list[str] = []
@@ -83,7 +84,7 @@ def prepare(items: list[Input], settings: Settings, out_path: str | Path, *, dat
             continue
         requests.append(json.dumps({"custom_id": item.id, "method": "POST", "url": URL, "body": body},
                                    ensure_ascii=False))
-        info = {k: v for k, v in asdict(article).items() if k != "meta"}
+        info = article.info().model_dump()
         articles.append(json.dumps({"custom_id": item.id, "input": item.origin, "article": info,
                                     "prompt_hash": phash, "schema_version": SCHEMA_VERSION,
                                     "sections": sections_for(settings),
@@ -125,50 +126,15 @@ def _result_error(line: dict[str, Any]) -> str | None:
     return None
 
 
-def extraction_from(body: dict[str, Any], article: Article):
-    """Validate one chat completion as a grounded extraction, as the pipeline would on its last attempt."""
-    from openai.types.chat import ChatCompletion
-    from pydantic import ValidationError
-
-    from .grounding import Grounder
-    from .llm import completion_text
-    from .pipeline import _lenient
-    from .schema import Extraction
-
-    completion = ChatCompletion.model_validate(body)
-    choice = completion.choices[0] if completion.choices else None
-    if choice is None:
-        raise ModelError("the answer has no choices")
-    if choice.finish_reason == "length":
-        raise ModelError("the model's answer was cut off at max_tokens (a decoding loop or too long an answer)")
-    if getattr(choice.message, "refusal", None):
-        raise ModelError(f"the model refused: {choice.message.refusal}")
-    text = completion_text(completion)
-    if not text:
-        raise ModelError("the answer is empty")
-    grounder = Grounder(article, strict=True)
-    try:
-        return Extraction.model_validate_json(text, context={"check": grounder})
-    except ValidationError as e:
-        if grounder.failures:
-            ex = _lenient(article, ModelError("grounding failed", last_response=completion))
-            if ex is not None:
-                return ex
-        first = e.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ())) or "answer"
-        raise ModelError(f"the answer is not a valid extraction ({e.error_count()} error(s); first at {where}: "
-                         f"{first.get('msg')})") from None
-
-
 def collect(results_path: str | Path, out_dir: str | Path, *, articles: str | Path | None = None,
             fmt: str = "md", template_dir: str | None = None, say=print,
             render: Callable[[Any], str | bytes] | None = None) -> RunResult:
     """Validate, ground and render every result; write ``<id>.<fmt>`` and a manifest into ``out_dir``."""
-    from .output import write_atomic
-    from .pipeline import build
-    from .prompts import prompt_hash
+    from briefing.brief import Briefer
+    from briefing.model.prompts import prompt_hash
+    from briefing.output.write import write_atomic
 
-    render = render or (lambda b: _render(b, fmt, template_dir))
+    render = render or (lambda b: formats.write(b, fmt, template_dir=template_dir))
     t0 = time.monotonic()
     results_path = Path(results_path)
     if articles is None:
@@ -216,13 +182,12 @@ def collect(results_path: str | Path, out_dir: str | Path, *, articles: str | Pa
                           completion_tokens=u.get("completion_tokens") or 0)
             rec["usage"] = usage.as_dict()
             total.add(usage)
-            article = Article(**info["article"])
-            ex = extraction_from(body, article)
-            briefing = build(article, ex, usage=usage, model=body.get("model") or info.get("model"),
-                             provider=info.get("provider"), endpoint_url=None,
-                             sections=info.get("sections") or "full")
+            article = Article.from_info(info["article"])
+            settings = Settings(provider=info.get("provider"), sections=info.get("sections") or "full")
+            briefing = Briefer(settings).brief(article, completion=body, usage=usage,
+                                               model=body.get("model") or info.get("model")).briefing
             briefing.meta.batch = True  # Meta allows extra fields
-            target = out / f"{_slug(cid)}.{output_suffix(fmt)}"
+            target = out / f"{_slug(cid)}.{formats.get(fmt).suffix}"
             write_atomic(target, render(briefing))
             g = briefing.grounding
             rec.update(status="ok", output=str(target), grounding=g.figure, supported=g.supported, total=g.total)

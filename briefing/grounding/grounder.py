@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .article import Article
-from .schema import Actor, Cited, Dateline, Event, Extraction, Grounding, Item, Outlook, Position, Quote, Span
+from briefing.text.article import Article
+from briefing.schema import Actor, Cited, Dateline, Event, Extraction, Grounding, Item, Outlook, Position, Quote, Span
 
 _CHAR_MAP = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",

@@ -12,7 +12,7 @@ import json
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .schema import Briefing, PloverType, Span
+from briefing.schema import Briefing, PloverType, Span
 
 
 class PloverEvent(BaseModel):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, ClassVar
 
 # Abbreviations after which a period does not end a sentence.
 _ABBREV = {
@@ -54,6 +55,21 @@ class Article:
     @property
     def words(self) -> int:
         return len(self.text.split())
+
+    #: The fields a briefing stores about its article (:class:`briefing.schema.ArticleInfo`).
+    INFO_FIELDS: ClassVar[tuple[str, ...]] = ("text", "title", "source", "url", "author", "date", "language")
+
+    def info(self) -> Any:
+        """The article as a briefing stores it (:class:`~briefing.schema.ArticleInfo`)."""
+        from briefing.schema import ArticleInfo
+
+        return ArticleInfo(**{k: getattr(self, k) for k in self.INFO_FIELDS})
+
+    @classmethod
+    def from_info(cls, info: Any) -> "Article":
+        """The article back from a briefing's stored :class:`~briefing.schema.ArticleInfo` (or a dict of it)."""
+        data = info if isinstance(info, dict) else info.model_dump()
+        return cls(**{k: data.get(k) for k in cls.INFO_FIELDS if k in data})
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:

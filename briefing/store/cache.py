@@ -2,71 +2,25 @@
 with no model call.
 
 Entries live in SQLite under the user cache dir (``platformdirs.user_cache_dir("briefing")``, or
-``BRIEFING_CACHE_DIR``), keyed by a content hash of everything that shapes the model's answer (:func:`cache_key`).
+``BRIEFING_CACHE_DIR``), keyed by a content hash of everything that shapes the model's answer
+(:func:`briefing.model.identity.request_key`).
 An entry holds the checked extraction as the pipeline returned it; a hit is grounded again against the article, so
 a change in the grounding code applies to cached answers too. ``briefing cache clear`` empties it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import sqlite3
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
-from .article import Article
-from .config import Settings
-from .errors import ConfigError
+from briefing.errors import ConfigError
+from briefing.paths import cache_dir
 
-#: Bump when the key's recipe changes, so old entries stop matching.
-KEY_VERSION = 1
 DB_NAME = "extractions.sqlite3"
-
-
-def cache_dir() -> Path:
-    from platformdirs import user_cache_dir
-
-    return Path(os.environ.get("BRIEFING_CACHE_DIR") or user_cache_dir("briefing"))
-
-
-def model_identity(settings: Settings, model: str | None = None, base_url: str | None = None) -> dict[str, Any]:
-    """Which model answers: provider, model name and endpoint. A local model is named by its file, not by the
-    loopback port it happens to be served on for one run."""
-    from .llm import BACKENDS
-
-    provider = settings.resolved_provider()
-    if provider == "local":
-        from .local import DEFAULT_MODEL
-
-        name = (Path(settings.gguf).stem if settings.gguf else None) or settings.local_model or DEFAULT_MODEL
-        return {"provider": "local", "model": name, "base_url": None}
-    backend = BACKENDS[provider]
-    return {"provider": provider, "model": model or settings.model or backend.default_model,
-            "base_url": (base_url or settings.base_url or backend.default_base_url or "").rstrip("/") or None}
-
-
-def cache_key(article: Article, settings: Settings, *, model: str | None = None,
-              base_url: str | None = None) -> str:
-    """The content hash an extraction is stored under: prompts and schema (:func:`~briefing.prompts.prompt_hash`),
-    schema version, model identity, sampling parameters, language, and the article as the prompt shows it."""
-    from .llm import reasks_grounding, sections_for
-    from .prompts import prompt_hash
-    from .schema import SCHEMA_VERSION
-
-    parts = {
-        "v": KEY_VERSION, "schema": SCHEMA_VERSION, "prompts": prompt_hash(sections_for(settings)),
-        **model_identity(settings, model, base_url),
-        "temperature": settings.temperature, "seed": settings.seed, "max_tokens": settings.max_tokens,
-        "max_retries": settings.max_retries, "reask_grounding": reasks_grounding(settings),
-        "language": settings.language,
-        "text": article.text, "title": article.title, "source": article.source, "date": article.date,
-    }
-    blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 class Cache:

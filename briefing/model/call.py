@@ -14,51 +14,10 @@ from typing import Any, Callable
 
 from pydantic import BaseModel
 
-from .config import Settings
-from .errors import ModelError, OutputTruncatedError, RefusalError, Usage
-
-
-def _llamacpp_extras(schema: dict[str, Any]) -> dict[str, Any]:
-    # llama-cpp-python's server turns a json_object schema into a decoding grammar (it answers the json_schema
-    # form with HTTP 500). A mild repeat penalty helps against loops.
-    return {"response_format": {"type": "json_object", "schema": schema}, "repeat_penalty": 1.1}
-
-
-@dataclass(frozen=True)
-class Backend:
-    mode: str                          # instructor.Mode member name
-    extras: Callable[[dict[str, Any]], dict[str, Any]] | None = None
-    default_model: str | None = None
-    default_base_url: str | None = None
-    needs_key: bool = False
-    sections: str = "full"             # section profile asked for unless --sections says otherwise
-    reask_grounding: bool = True       # re-ask misquotes, misattributions and invented ids (vs. flag them)
-
-
-#: provider → how to ask it for schema-valid JSON.
-BACKENDS: dict[str, Backend] = {
-    "openai": Backend("TOOLS", default_model="gpt-4o-mini", needs_key=True),
-    "llamacpp": Backend("JSON_SCHEMA", _llamacpp_extras, default_model="local"),
-    # On two CPU cores a re-ask costs a whole second answer (60-120 s), and 12 of 13 re-asked answers of the 1.5B
-    # model measured (10 eval briefings, 3 cassette recordings) still had a failing quote: flag and withhold
-    # instead (--reask-grounding to re-ask).
-    "local": Backend("JSON_SCHEMA", _llamacpp_extras, default_model="local", sections="brief",
-                     reask_grounding=False),
-    "ollama": Backend("JSON_SCHEMA", default_base_url="http://localhost:11434/v1"),
-    "vllm": Backend("JSON_SCHEMA", default_base_url="http://localhost:8000/v1"),
-}
-
-
-def sections_for(settings: Settings) -> str:
-    """The section profile a run asks for: ``--sections``, else the provider's default."""
-    return settings.sections or BACKENDS[settings.resolved_provider()].sections
-
-
-def reasks_grounding(settings: Settings) -> bool:
-    """Whether grounding failures are re-asked: ``--[no-]reask-grounding``, else the provider's default."""
-    if settings.reask_grounding is not None:
-        return settings.reask_grounding
-    return BACKENDS[settings.resolved_provider()].reask_grounding
+from briefing.config import Settings
+from briefing.providers import BACKENDS, OPENAI_URL
+from briefing.errors import ModelError, OutputTruncatedError, RefusalError
+from briefing.usage import Usage
 
 
 @dataclass
@@ -134,8 +93,9 @@ def _api_message(exc: BaseException) -> str:
 
 def _redact(message: str, settings: Settings) -> str:
     """Never let the API key into a message, even when an endpoint echoes it back."""
-    key = settings.api_key
-    return message.replace(key, "[redacted]") if key and len(key) >= 4 else message
+    from briefing.redact import scrub
+
+    return scrub(message, [settings.api_key or ""])
 
 
 def _short(exc: BaseException, limit: int = 200) -> str:
@@ -186,7 +146,7 @@ def structured_call(messages: list[dict[str, str]], response_model: type[BaseMod
 
     provider = settings.resolved_provider()
     backend = BACKENDS[provider]
-    endpoint = base_url or backend.default_base_url or "https://api.openai.com/v1"
+    endpoint = base_url or backend.default_base_url or OPENAI_URL
     client = client or make_client(settings, base_url or backend.default_base_url)
     usage = Usage(calls=1)
     calls: list[CallRecord] = []

@@ -1,0 +1,312 @@
+"""The one way to brief an article: check it fits, take the answer from the cache, a given completion or the model
+(re-asked until valid and grounded), ground it, build the briefing, apply ``--strict``.
+
+:class:`Briefer` holds what a run shares (settings, the endpoint — for the local provider a model server started
+on the first cache miss — the cache and the call log); :meth:`Briefer.brief` is the path every caller takes: the
+Python API's :func:`generate`, the command line, a batch, the eval and the Batch-API collector.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterator
+
+from briefing import __version__
+from briefing.config import Settings, reasks_grounding, sections_for
+from briefing.errors import InputError, ModelError, UngroundedError
+from briefing.grounding.grounder import Grounder, finalize
+from briefing.model.call import CallRecord, completion_text, structured_call
+from briefing.model.identity import model_identity, request_key
+from briefing.model.prompts import prompt_hash, render_messages
+from briefing.schema import Briefing, Extraction, Meta, extraction_model
+from briefing.text.article import Article
+from briefing.text.dates import parse_reference, reference_from_text, resolve
+from briefing.usage import Usage
+
+Progress = Callable[[str], None]
+ClientFactory = Callable[[Settings, "str | None"], Any]
+
+#: Characters per token used to refuse articles that cannot fit a local model's context (a safe
+#: over-estimate for English with Qwen's tokenizer, which averages about 4).
+CHARS_PER_TOKEN = 3.0
+
+
+def _noop(_: str) -> None:
+    pass
+
+
+@contextlib.contextmanager
+def endpoint(settings: Settings, progress: Progress = _noop) -> Iterator[tuple[str | None, str]]:
+    """Yield ``(base_url, model)``: the configured endpoint, or a local model served for the block."""
+    backend = settings.backend
+    if not backend.served_locally:
+        model = settings.model or backend.default_model
+        if not model:
+            raise InputError(f"name a model for provider {backend.name} with --model or BRIEFING_MODEL")
+        yield settings.base_url or backend.default_base_url, model
+        return
+    from briefing.model import local
+
+    resolved = local.resolve(settings, progress=progress)
+    with local.serve(resolved, n_ctx=backend.context_tokens or 4096, progress=progress) as base_url:
+        yield base_url, backend.default_model or "local"
+
+
+def check_fits(article: Article, settings: Settings) -> None:
+    """Refuse, naming the limit, an article that cannot fit the model's context with room for the answer."""
+    context_tokens = settings.backend.context_tokens
+    if not context_tokens:
+        return
+    estimate = int(len(article.numbered()) / CHARS_PER_TOKEN) + 700  # instructions and field guide
+    budget = context_tokens - settings.max_tokens
+    if estimate > budget:
+        raise InputError(f"the article is too long for the local model: about {estimate} prompt tokens, but its "
+                         f"{context_tokens}-token context leaves {budget} after the {settings.max_tokens}-token "
+                         f"answer; use an endpoint with a larger context (--base-url) or shorten the input")
+
+
+def _lenient(article: Article, error: ModelError) -> Extraction | None:
+    """After the re-asks ran out on grounding failures only, keep the last answer with its failures flagged."""
+    text = completion_text(error.last_response)
+    if not text:
+        return None
+    try:
+        return Extraction.model_validate_json(text, context={"check": Grounder(article, strict=False)})
+    except ValueError:
+        return None
+
+
+def _trim_capped(ex: Extraction) -> None:
+    """A text that hit its length cap was cut off mid-word by the decoding grammar: end it at its last complete
+    sentence, else at its last whole word with an ellipsis."""
+    for _, item in ex.items():
+        for name, info in type(item).model_fields.items():
+            value = getattr(item, name)
+            cap = next((m.max_length for m in info.metadata if hasattr(m, "max_length")), None)
+            if not isinstance(value, str) or cap is None or len(value) < cap:
+                continue
+            ends = [m.end() for m in re.finditer(r"[.!?](?=\s)", value)]
+            cut = (value[:ends[-1]] if ends and ends[-1] > cap // 5
+                   else value[:cap - 2].rsplit(" ", 1)[0].rstrip(" ,;:") + " …")
+            setattr(item, name, cut)
+
+
+def _resolve_dates(ex: Extraction, article: Article) -> None:
+    ref = parse_reference(article.date) or reference_from_text(ex.dateline.date, article.text)
+    ex.dateline.iso = resolve(ex.dateline.date, ref)
+    for event in ex.timeline:
+        event.iso = resolve(event.date, ref)
+
+
+def extract(article: Article, settings: Settings, *, base_url: str | None, model: str,
+            client: Any = None, on_call: Callable[[CallRecord], None] | None = None) -> tuple[Extraction, Usage]:
+    """The model call with grounding inside validation; a lenient fallback when only grounding failed.
+
+    The call asks for the sections of the run's profile (``--sections``); the answer becomes an
+    :class:`Extraction` whose other sections are empty."""
+    sections = sections_for(settings)
+    messages = render_messages(article, language=settings.language, sections=sections)
+    grounder = Grounder(article, strict=reasks_grounding(settings))
+    try:
+        result = structured_call(messages, extraction_model(sections), settings, base_url=base_url, model=model,
+                                 context={"check": grounder}, client=client, on_call=on_call)
+        value = result.value
+        return (value if isinstance(value, Extraction) else Extraction.model_validate(value.model_dump()),
+                result.usage)
+    except ModelError as e:
+        if not grounder.failures or type(e) is not ModelError:
+            raise
+        ex = _lenient(article, e)
+        if ex is None:
+            raise
+        return ex, e.usage
+
+
+def build(article: Article, extraction: Extraction, *, usage: Usage | None = None, model: str | None = None,
+          provider: str | None = None, endpoint_url: str | None = None, sections: str = "full") -> Briefing:
+    """Wrap a checked extraction into the briefing document."""
+    _trim_capped(extraction)
+    _resolve_dates(extraction, article)
+    grounding = finalize(extraction, article)
+    meta = Meta(model=model, provider=provider, endpoint=endpoint_url, usage=(usage or Usage()).as_dict(),
+                prompt_hash=prompt_hash(sections), sections=sections,
+                created=datetime.now(timezone.utc).isoformat(timespec="seconds"), tool_version=__version__)
+    return Briefing(article=article.info(), extraction=extraction, grounding=grounding, meta=meta)
+
+
+def build_for(article: Article, extraction: Extraction, settings: Settings, *, usage: Usage | None,
+              model: str | None, base_url: str | None) -> Briefing:
+    """:func:`build` for a run with ``settings``: the provider, the endpoint recorded (none for a model the tool
+    serves itself) and the sections profile come from them, the same for every caller."""
+    backend = settings.backend
+    return build(article, extraction, usage=usage, model=model, provider=backend.name,
+                 endpoint_url=None if backend.served_locally else base_url, sections=sections_for(settings))
+
+
+def check_strict(briefing: Briefing) -> None:
+    """``--strict``: refuse a briefing with any unsupported item or withheld quote."""
+    g = briefing.grounding
+    if g.unsupported or g.dropped_quotes:
+        raise UngroundedError(f"--strict: {g.figure}; unsupported: {', '.join(g.unsupported) or 'none'}; "
+                              f"dropped quotes: {len(g.dropped_quotes)}", briefing=briefing)
+
+
+@dataclass
+class Outcome:
+    """One briefed article: the briefing, what it cost, and whether it came from the cache."""
+
+    briefing: Briefing
+    usage: Usage
+    cached: bool
+    key: str | None
+
+
+class Briefer:
+    """Briefs articles one by one or from many threads, with one endpoint (one local server) for all of them.
+
+    ``client_factory(settings, base_url)`` makes the instructor client for one article (each article gets its own,
+    because instructor's hooks are per client); ``client`` is one client for every article. ``on_call`` sees every
+    model call, after the call log. ``cached_usage``: a cache hit reports what the answer cost when it was made (the
+    eval's cost figures), not zero (a batch's spend this run).
+    """
+
+    def __init__(self, settings: Settings | None = None, *, cache: Any = None, calllog: Any = None,
+                 client_factory: ClientFactory | None = None, client: Any = None,
+                 on_call: Callable[[CallRecord], None] | None = None, say: Progress = _noop,
+                 run_id: str | None = None, cached_usage: bool = False):
+        self.settings = settings or Settings.from_env()
+        self.cache = cache
+        self.calllog = calllog
+        self.cached_usage = cached_usage
+        self.client_factory = client_factory or ((lambda _s, _u: client) if client is not None else None)
+        self.on_call = on_call
+        self.say = say
+        self.run_id = run_id or uuid.uuid4().hex[:12]
+        self._stack = contextlib.ExitStack()
+        self._endpoint: tuple[str | None, str] | None = None
+        self._lock = threading.Lock()
+
+    # -- endpoint
+    def endpoint(self) -> tuple[str | None, str]:
+        """``(base_url, model name sent in requests)``, starting the endpoint (a local server) on first use."""
+        with self._lock:
+            if self._endpoint is None:
+                served = self._stack.enter_context(endpoint(self.settings, self.say))
+                self._endpoint = (served[0], served[1])
+            return self._endpoint
+
+    def closing(self, resource: Any) -> Any:
+        """Close ``resource`` (a cache, a call log) when the briefer closes; return it."""
+        if resource is not None:
+            self._stack.callback(resource.close)
+        return resource
+
+    def close(self) -> None:
+        self._stack.close()
+        self._endpoint = None
+
+    def __enter__(self) -> "Briefer":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # -- one article
+    def key(self, article: Article) -> str:
+        return request_key(article, self.settings)
+
+    def brief(self, article: Article, *, item: str | None = None, strict: bool = False,
+              completion: Any = None, usage: Usage | None = None, model: str | None = None) -> Outcome:
+        """Brief one article: from ``completion`` when given (a Batch-API result: validated and grounded as the
+        model's last attempt would be; ``usage`` and ``model`` say what it cost and who answered), else from the
+        cache when it holds this exact request, else from the model."""
+        settings = self.settings
+        if completion is not None:
+            ex = extraction_from_completion(completion, article)
+            name = model or model_identity(settings)["model"]
+            briefing = build_for(article, ex, settings, usage=usage, model=name, base_url=None)
+            return self._finish(briefing, usage or Usage(), cached=False, key=None, strict=strict)
+        check_fits(article, settings)
+        key = self.key(article) if self.cache is not None else None
+        hit = self.cache.get(key) if key else None
+        if hit is not None:
+            ex = Extraction.model_validate_json(hit[0], context={"check": Grounder(article, strict=False)})
+            usage = Usage.from_dict(hit[1]) if self.cached_usage else Usage()
+            ident = model_identity(settings)
+            briefing = build_for(article, ex, settings, usage=usage, model=ident["model"], base_url=ident["base_url"])
+            briefing.meta.cached = True  # Meta allows extra fields
+            return self._finish(briefing, usage, cached=True, key=key, strict=strict)
+        base_url, served_model = self.endpoint()
+        ident = model_identity(settings, served_model, base_url)
+        phash = prompt_hash(sections_for(settings))
+
+        def on_call(rec: CallRecord) -> None:
+            if self.calllog is not None:
+                self.calllog.record(rec, provider=ident["provider"], model=ident["model"], endpoint=base_url,
+                                    prompt_hash=phash, run=self.run_id, item=item)
+            if self.on_call is not None:
+                self.on_call(rec)
+
+        client = self.client_factory(settings, base_url) if self.client_factory else None
+        if item is None:  # one article: say what is happening; a batch has its progress display
+            self.say(f"briefing {article.words} words with {ident['model']} …")
+        ex, usage = extract(article, settings, base_url=base_url, model=served_model, client=client, on_call=on_call)
+        if key:
+            self.cache.put(key, ex.model_dump_json(), model=ident["model"], prompt_hash=phash, usage=usage.as_dict())
+        briefing = build_for(article, ex, settings, usage=usage, model=ident["model"], base_url=base_url)
+        return self._finish(briefing, usage, cached=False, key=key, strict=strict)
+
+    @staticmethod
+    def _finish(briefing: Briefing, usage: Usage, *, cached: bool, key: str | None, strict: bool) -> Outcome:
+        if strict:
+            check_strict(briefing)
+        return Outcome(briefing=briefing, usage=usage, cached=cached, key=key)
+
+
+def extraction_from_completion(body: Any, article: Article) -> Extraction:
+    """Validate one chat completion (a dict or an openai ``ChatCompletion``) as a grounded extraction, as the model
+    call would on its last attempt: grounding failures are flagged, anything else is a :class:`ModelError`."""
+    from openai.types.chat import ChatCompletion
+    from pydantic import ValidationError
+
+    completion = body if isinstance(body, ChatCompletion) else ChatCompletion.model_validate(body)
+    choice = completion.choices[0] if completion.choices else None
+    if choice is None:
+        raise ModelError("the answer has no choices")
+    if choice.finish_reason == "length":
+        raise ModelError("the model's answer was cut off at max_tokens (a decoding loop or too long an answer)")
+    if getattr(choice.message, "refusal", None):
+        raise ModelError(f"the model refused: {choice.message.refusal}")
+    text = completion_text(completion)
+    if not text:
+        raise ModelError("the answer is empty")
+    grounder = Grounder(article, strict=True)
+    try:
+        return Extraction.model_validate_json(text, context={"check": grounder})
+    except ValidationError as e:
+        if grounder.failures:
+            ex = _lenient(article, ModelError("grounding failed", last_response=completion))
+            if ex is not None:
+                return ex
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "answer"
+        raise ModelError(f"the answer is not a valid extraction ({e.error_count()} error(s); first at {where}: "
+                         f"{first.get('msg')})") from None
+
+
+def generate(article: Article | str, settings: Settings | None = None, *, strict: bool = False,
+             progress: Progress = _noop, client: Any = None,
+             on_call: Callable[[CallRecord], None] | None = None) -> Briefing:
+    """Brief one article (no cache, no call log). ``settings`` default to the environment (see
+    :mod:`briefing.config`)."""
+    if isinstance(article, str):
+        from briefing.ingest.core import from_text
+
+        article = from_text(article)
+    with Briefer(settings, client=client, on_call=on_call, say=progress) as briefer:
+        return briefer.brief(article, strict=strict).briefing

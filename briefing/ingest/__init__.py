@@ -1,0 +1,1 @@
+"""Ingest: files, stdin, HTML pages, URLs, folders and JSONL records turned into articles."""
