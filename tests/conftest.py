@@ -175,3 +175,15 @@ def model_settings():
     from briefing.config import Settings
 
     return Settings(provider="llamacpp", base_url=RECORD_BASE_URL, model="local", max_retries=1, http_retries=0)
+
+
+# ------------------------------------------------------------------------------------ browser tests (#13)
+# Tests marked ``browser`` without Chromium: skipped with one reason, or failed when CI is set. The decision is
+# tests/browser.py's, made here once for every such test.
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("browser"):
+        from tests.browser import require_chromium
+
+        require_chromium()
+# ------------------------------------------------------------------------------- end browser tests (#13)

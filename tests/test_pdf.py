@@ -2,8 +2,10 @@
 screen, prints on one page (A4 and Letter), degrades to a marked second page or trims when told to, and
 ``-f pdf`` works end to end. Screenshots and PDFs are kept under ``.artifacts/`` for a person to look at.
 
-Tests marked ``browser`` need Chromium (Debian: ``chromium``) and fail without it; deselect them with
-``-m "not browser"`` on a machine that has none.
+Tests marked ``browser`` need Chromium (Debian: ``apt-get install chromium``, or ``BRIEFING_CHROMIUM``). Without
+it they are skipped with one reason, "Chromium not found: apt-get install chromium, or set BRIEFING_CHROMIUM";
+with ``CI`` set (``.ci/run`` runs with ``CI=true``) they fail with that message instead. The decision is
+``tests/browser.py``'s, applied to every ``browser`` test by ``tests/conftest.py``.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from briefing import pdf
+from briefing.output import devtools, pdf
 from briefing.cli import main
 from briefing.errors import RenderError
-from briefing.render import render
+from briefing.output.render import render
 from tests import samples
+from tests.browser import MISSING, decide, require_chromium
 from tests.conftest import ROOT
 
 ARTIFACTS = ROOT / ".artifacts"
@@ -40,10 +43,8 @@ def long():
 
 @pytest.fixture
 def chromium():
-    try:
-        return pdf.find_chromium()
-    except RenderError as e:
-        pytest.fail(f"{e} (deselect browser tests with -m 'not browser')")
+    """The Chromium binary; without one the test is skipped, or failed under CI (tests/browser.py)."""
+    return require_chromium()
 
 
 def artifact(name: str) -> Path:
@@ -127,6 +128,57 @@ def test_pdf_without_chromium_is_one_line_and_exit_1(tmp_path, monkeypatch, caps
     assert "BRIEFING_CHROMIUM=" in capsys.readouterr().err
 
 
+def _no_chromium(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setenv("BRIEFING_CHROMIUM", str(tmp_path / "no-such-chromium"))
+
+
+@pytest.mark.parametrize("ci, action", [(None, "skip"), ("", "skip"), ("false", "skip"), ("0", "skip"),
+                                        ("true", "fail"), ("1", "fail")])
+def test_browser_tests_without_chromium_skip_or_fail_under_ci(tmp_path, monkeypatch, ci, action):
+    _no_chromium(tmp_path, monkeypatch)
+    env = {} if ci is None else {"CI": ci}
+    got, message = decide(pdf.find_chromium, env)
+    assert got == action and message.startswith(MISSING)
+    assert message == MISSING if action == "skip" else "BRIEFING_CHROMIUM=" in message
+    monkeypatch.delenv("BRIEFING_CHROMIUM")  # nothing configured, nothing on PATH: the same decision
+    assert decide(pdf.find_chromium, env)[0] == action
+
+
+def test_browser_tests_run_when_chromium_is_configured(tmp_path, monkeypatch):
+    fake = tmp_path / "bin" / "my-chromium"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setenv("BRIEFING_CHROMIUM", str(fake))
+    assert decide(pdf.find_chromium, {"CI": "true"}) == ("run", str(fake))
+
+
+@pytest.mark.parametrize("ci", [None, "true"])
+def test_browser_run_without_chromium_says_so_once(tmp_path, ci):
+    """``python -m pytest -m browser`` on a machine without Chromium: every browser test skipped with the one
+    reason, or, with CI=true, failed with it."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env.update(PATH=str(tmp_path / "empty"), BRIEFING_CHROMIUM=str(tmp_path / "no-such-chromium"))
+    if ci:
+        env["CI"] = ci
+    r = subprocess.run([sys.executable, "-m", "pytest", "-m", "browser", "-q", "-p", "no:cacheprovider",
+                        "tests/test_pdf.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    out = r.stdout + r.stderr
+    if ci:
+        assert r.returncode == 1 and " passed" not in out, out[-3000:]
+        assert out.count(MISSING) >= 10, out[-3000:]
+    else:
+        assert r.returncode == 0 and " passed" not in out, out[-3000:]
+        skips = [line for line in out.splitlines() if line.startswith("SKIPPED")]
+        assert sum(MISSING in line for line in skips) == 1, skips  # one line: "SKIPPED [n] ...: MISSING"
+
+
 def test_max_pages_needs_pdf(tmp_path, capsys, full):
     src = tmp_path / "b.json"
     src.write_text(full.model_dump_json())
@@ -162,7 +214,7 @@ def test_trim_plan_drops_lowest_priority_first_and_keeps_floors(full):
 
 def test_trimmed_briefing_says_what_it_left_out(full):
     smaller, omitted = pdf.trim(full, 2)
-    from briefing.render import _env, context
+    from briefing.output.render import _env, context
 
     html = _env(None, True).get_template("briefing.html.j2").render(**context(smaller, omitted=omitted))
     assert "Trimmed to fit the page: left out 1 of 3 open questions, 1 of 4 issues" in html
@@ -181,7 +233,7 @@ def test_page_count_reads_a_pdf_structure():
 def test_page_loads_without_network_requests_or_console_errors(chromium, full, tmp_path):
     page = tmp_path / "briefing.html"
     page.write_text(render(full, "html"), encoding="utf-8")
-    with pdf.Browser() as browser:
+    with devtools.Browser() as browser:
         browser.open(page.as_uri())
         assert browser.requests() == [page.as_uri()]
         assert browser.problems() == []
@@ -194,11 +246,11 @@ def test_the_watch_sees_blocked_requests_and_console_errors(chromium, tmp_path):
     page = tmp_path / "bad.html"
     page.write_text('<!DOCTYPE html><meta http-equiv="Content-Security-Policy" content="default-src \'none\'">'
                     '<p>x</p><img src="http://127.0.0.1:9/x.png"><iframe src="http://127.0.0.1:9/"></iframe>')
-    with pdf.Browser() as browser:
+    with devtools.Browser() as browser:
         browser.open(page.as_uri())
         assert browser.problems(), "a CSP violation must show up as a problem"
     page.write_text('<!DOCTYPE html><p>x</p><img src="http://127.0.0.1:9/x.png">')
-    with pdf.Browser() as browser:
+    with devtools.Browser() as browser:
         browser.open(page.as_uri())
         assert "http://127.0.0.1:9/x.png" in browser.requests()
 
@@ -207,7 +259,7 @@ def test_the_watch_sees_blocked_requests_and_console_errors(chromium, tmp_path):
 def test_screenshot_reads_well_on_screen(chromium, full, tmp_path):
     page = tmp_path / "briefing.html"
     page.write_text(render(full, "html"), encoding="utf-8")
-    with pdf.Browser() as browser:
+    with devtools.Browser() as browser:
         browser.open(page.as_uri(), width=1280, height=800)
         shot = browser.screenshot()
         box = browser.evaluate("""(() => {
@@ -246,7 +298,7 @@ def test_screenshot_reads_well_on_screen(chromium, full, tmp_path):
 def test_evidence_links_open_the_article_at_the_span(chromium, full, tmp_path):
     page = tmp_path / "briefing.html"
     page.write_text(render(full, "html"), encoding="utf-8")
-    with pdf.Browser() as browser:
+    with devtools.Browser() as browser:
         browser.open(page.as_uri())
         assert browser.evaluate("document.querySelector('details.article').open") is False
         state = browser.evaluate("""(async () => {
@@ -320,7 +372,7 @@ def test_max_pages_trims_lowest_priority_and_says_so(chromium, long, full, tmp_p
 def test_stdout_pdf_and_devtools_print_agree(chromium, full, tmp_path, capsysbinary):
     page = tmp_path / "briefing.html"
     page.write_text(render(full, "html", paper="a4"), encoding="utf-8")
-    with pdf.Browser() as browser:
+    with devtools.Browser() as browser:
         browser.open(page.as_uri())
         printed = browser.print_pdf()
     assert pdf.page_count(printed) == len(pdf_pages(printed)) == 1
