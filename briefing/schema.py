@@ -84,6 +84,8 @@ class Span(BaseModel):
     text: str
     start: int = Field(ge=0)
     end: int = Field(ge=0)
+    source: int | None = Field(default=None, description="Index of the source article in a briefing of several "
+                                                         "(``Briefing.sources``); None: the briefing's article.")
 
 
 class Item(BaseModel):
@@ -100,6 +102,9 @@ class Item(BaseModel):
     located: SkipJsonSchema[bool] = Field(
         default=False, description="The evidence was found by the tool because the sentences the model cited "
                                    "did not state the item (computed).")
+    sources: SkipJsonSchema[list[int]] = Field(
+        default_factory=list, description="In a briefing merged from several sources: the indexes of the sources "
+                                          "that state the item (computed by the merge).")
 
 
 class Cited(Item):
@@ -282,6 +287,37 @@ class Grounding(BaseModel):
     @property
     def figure(self) -> str:
         return f"{self.supported} of {self.total} items supported by the text"
+
+
+class SourceInfo(BaseModel):
+    """One article of a briefing drawn from several (a story): what a reader needs to find it again."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    title: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+    published: str | None = Field(default=None, description="Publication time (ISO), when known.")
+    text: str = Field(description="The article's text; spans with ``source`` equal to this source's index slice "
+                                  "it.")
+    words: int = 0
+
+
+class ConflictValue(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    value: str = Field(description="The figure, date, place or name as one source gives it.")
+    sources: list[int] = Field(default_factory=list, description="Indexes of the sources that give it.")
+    published: str | None = Field(default=None, description="The latest publication time among them (ISO).")
+    latest: bool = Field(default=False, description="The most recently published of the values.")
+
+
+class Conflict(BaseModel):
+    """Sources that disagree on one item: a figure (dead, injured, money), a date, a place or who spoke."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["number", "date", "place", "speaker"]
+    about: str = Field(description="What the values are of: 'dead', 'injured', 'date of the crash', a quote.")
+    values: list[ConflictValue]
 
 
 class Meta(BaseModel):
