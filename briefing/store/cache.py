@@ -6,19 +6,19 @@ Entries live in SQLite under the user cache dir (``platformdirs.user_cache_dir("
 (:func:`briefing.model.identity.request_key`).
 An entry holds the checked extraction as the pipeline returned it; a hit is grounded again against the article, so
 a change in the grounding code applies to cached answers too. ``briefing cache clear`` empties it.
+The file's schema is :data:`briefing.store.migrations.CACHE`, opened by :class:`briefing.store.db.Store`.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
-from briefing.errors import ConfigError
 from briefing.paths import cache_dir
+from briefing.store.db import Store
+from briefing.store.migrations import CACHE
 
 DB_NAME = "extractions.sqlite3"
 
@@ -27,18 +27,11 @@ class Cache:
     """A small thread-safe SQLite store: key → extraction JSON (plus the usage it cost when it was made)."""
 
     def __init__(self, path: str | Path | None = None):
-        self.path = Path(path) if path else cache_dir() / DB_NAME
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("CREATE TABLE IF NOT EXISTS extractions (key TEXT PRIMARY KEY, created REAL NOT NULL, "
-                             "model TEXT, prompt_hash TEXT, extraction TEXT NOT NULL, usage TEXT)")
-            self._db.commit()
-        except (OSError, sqlite3.Error) as e:
-            raise ConfigError(f"cannot open the cache {self.path}: {e} (set BRIEFING_CACHE_DIR or use "
-                              f"--no-cache)") from None
-        self._lock = threading.Lock()
+        self._store = Store(path or cache_dir() / DB_NAME, CACHE, what="the cache",
+                            hint="set BRIEFING_CACHE_DIR or use --no-cache")
+        self.path = self._store.path
+        self._db = self._store.conn
+        self._lock = self._store.lock
         self.hits = 0
         self.misses = 0
 
@@ -55,7 +48,8 @@ class Cache:
     def put(self, key: str, extraction_json: str, *, model: str | None = None, prompt_hash: str | None = None,
             usage: dict[str, Any] | None = None) -> None:
         with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?, ?)",
+            self._db.execute("INSERT OR REPLACE INTO extractions (key, created, model, prompt_hash, extraction, "
+                             "usage) VALUES (?, ?, ?, ?, ?, ?)",
                              (key, time.time(), model, prompt_hash, extraction_json, json.dumps(usage or {})))
             self._db.commit()
 
@@ -73,8 +67,7 @@ class Cache:
         return n
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._store.close()
 
     def __enter__(self) -> "Cache":
         return self

@@ -3,22 +3,24 @@
 
 A row holds the time, provider, model, endpoint, prompt hash, attempt number, outcome, tokens, latency, and the
 request and response bodies with secrets scrubbed (:func:`scrub`). ``briefing logs`` shows them; ``--no-log``
-turns recording off.
+turns recording off. The file's schema is :data:`briefing.store.migrations.CALLS`, opened by
+:class:`briefing.store.db.Store`.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 from pathlib import Path
 from typing import Any, Iterable
 
-from briefing.errors import ConfigError
 from briefing.paths import data_dir
 from briefing.redact import REDACTED, scrub, scrub_url  # noqa: F401  (REDACTED: re-exported for callers)
+from briefing.store.db import Store
+from briefing.store.migrations import CALLS
 
 DB_NAME = "calls.sqlite3"
+
+
 class CallLog:
     """Append-only, thread-safe SQLite log of model calls."""
 
@@ -26,22 +28,12 @@ class CallLog:
                "error", "prompt_tokens", "completion_tokens", "latency", "request", "response")
 
     def __init__(self, path: str | Path | None = None, *, secrets: Iterable[str] = ()):
-        self.path = Path(path) if path else data_dir() / DB_NAME
         self.secrets = [s for s in secrets if s]
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS calls (id INTEGER PRIMARY KEY AUTOINCREMENT, time REAL NOT NULL, "
-                "run TEXT, item TEXT, provider TEXT, model TEXT, endpoint TEXT, prompt_hash TEXT, attempt INTEGER, "
-                "outcome TEXT, error TEXT, prompt_tokens INTEGER, completion_tokens INTEGER, latency REAL, "
-                "request TEXT, response TEXT)")
-            self._db.commit()
-        except (OSError, sqlite3.Error) as e:
-            raise ConfigError(f"cannot open the call log {self.path}: {e} (set BRIEFING_DATA_DIR or use "
-                              f"--no-log)") from None
-        self._lock = threading.Lock()
+        self._store = Store(path or data_dir() / DB_NAME, CALLS, what="the call log",
+                            hint="set BRIEFING_DATA_DIR or use --no-log")
+        self.path = self._store.path
+        self._db = self._store.conn
+        self._lock = self._store.lock
 
     def record(self, rec: Any, *, provider: str | None = None, model: str | None = None,
                endpoint: str | None = None, prompt_hash: str | None = None, run: str | None = None,
@@ -82,8 +74,7 @@ class CallLog:
             return self._db.execute("SELECT COUNT(*) FROM calls").fetchone()[0]
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._store.close()
 
     def __enter__(self) -> "CallLog":
         return self
