@@ -19,7 +19,8 @@ from typing import Any, Callable, Iterator
 from briefing import __version__
 from briefing.config import Settings, reasks_grounding, sections_for
 from briefing.errors import InputError, ModelError, UngroundedError
-from briefing.grounding.grounder import Grounder, finalize
+from briefing.grounding.finalize import finalize
+from briefing.grounding.grounder import Grounder
 from briefing.model.call import CallRecord, completion_text, structured_call
 from briefing.model.identity import model_identity, request_key
 from briefing.model.prompts import prompt_hash, render_messages

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from briefing.grounding.grounder import locate
+from briefing.grounding.match import locate
 from briefing.ingest.core import load
 from briefing.brief import generate
 from briefing.schema import Briefing

@@ -4,7 +4,11 @@ import pytest
 from pydantic import ValidationError
 
 from briefing.text.article import Article
-from briefing.grounding.grounder import Grounder, attribution_ok, finalize, is_anonymous, locate, name_in, unknown_names
+from briefing.grounding.finalize import finalize
+from briefing.grounding.grounder import Grounder
+from briefing.grounding.match import locate
+from briefing.grounding.names import is_anonymous, name_in, unknown_names
+from briefing.grounding.quotes import attribution_ok
 from briefing.schema import Extraction, Quote
 
 
@@ -206,7 +210,7 @@ def test_dateline_may_come_from_metadata_or_by_parts():
     ("US officials said no. Later, in Vienna, talks began.", None, None),
 ])
 def test_the_dateline_is_found_by_the_tool_in_the_text(text, place, date):
-    from briefing.grounding.grounder import find_dateline
+    from briefing.text.dateline import find_dateline
 
     d = find_dateline(Article(text))
     assert (d.place, d.date) == (place, date)
@@ -222,7 +226,7 @@ def test_a_models_dateline_is_replaced_by_the_one_in_the_text(article):
 
 
 def test_quoted_regions_cover_curly_straight_and_multi_paragraph_quotes():
-    from briefing.grounding.grounder import quoted_regions
+    from briefing.grounding.quotes import quoted_regions
 
     text = ('He said "we will go" and left. She wrote: “Stand up.\n'
             'Nothing will stop us,” she wrote.\n“Open at the end of a paragraph\nand a (“nested”) case.')
@@ -231,7 +235,7 @@ def test_quoted_regions_cover_curly_straight_and_multi_paragraph_quotes():
 
 
 def test_single_quotation_marks_count_but_apostrophes_do_not():
-    from briefing.grounding.grounder import quoted_regions
+    from briefing.grounding.quotes import quoted_regions
 
     text = ("Merner told reporters. 'It appears that some type of argument took place. This individual began to walk "
             "away.' Trump's win and China’s view. She said ‘we will go’ and 'How do you describe that,' she said.")
@@ -269,7 +273,7 @@ FLAT = ('Fans were angry. Tom Hale wrote on the forum: "It was the wrong call. I
 def test_quoted_regions_in_a_text_whose_paragraph_breaks_were_lost():
     """Web text flattened to one paragraph: a quote reopened without being closed (the next paragraph of a long
     quote) ends where the next one opens; nothing runs from the start of the text to a stray closing mark."""
-    from briefing.grounding.grounder import quoted_regions
+    from briefing.grounding.quotes import quoted_regions
 
     inside = [FLAT[s:e] for s, e in quoted_regions(FLAT)]
     assert inside == ["It was the wrong call. It looks cheap.", "Why the big gap between the pieces? Looks odd.",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.grounding.grounder import locate
+from briefing.grounding.match import locate
 from briefing.schema import Briefing
 from tests.conftest import EXAMPLE, ROOT
 

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from briefing.cli import main
-from briefing.grounding.grounder import locate, normalize
+from briefing.grounding.match import locate, normalize
 from briefing.ingest.core import load
 from briefing.model.prompts import render_messages
 from briefing.schema import Briefing, Extraction

@@ -28,7 +28,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from briefing.errors import InputError
-from briefing.grounding.grounder import NormalizedText, attribution_ok, content_words, locate, name_in, unknown_names
+from briefing.grounding.match import NormalizedText, content_words, locate
+from briefing.grounding.names import name_in, unknown_names
+from briefing.grounding.quotes import attribution_ok
 from briefing.schema import Briefing, Extraction
 
 Progress = Callable[[str], None]

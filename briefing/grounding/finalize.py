@@ -1,0 +1,54 @@
+"""After the check: the briefing's grounding summary (support counted, failed quotes moved aside, names the
+article does not contain), and the quotes the tool takes from the article when none of the model's can be shown."""
+
+from __future__ import annotations
+
+from briefing.grounding.names import name_in, unknown_names
+from briefing.grounding.quotes import attributed_speaker, attribution_ok, regions_of
+from briefing.schema import Extraction, Grounding, Quote, Span
+from briefing.text.article import Article
+
+
+def article_quotes(article: Article, *, known: list[str] = (), limit: int = 2, min_words: int = 8) -> list[Quote]:
+    """Quotes the tool can take from the article itself: words inside quotation marks (at least ``min_words``)
+    whose attribution names a speaker, in the article's order, one per speaker first; at most ``limit``."""
+    picked: list[Quote] = []
+    later: list[Quote] = []
+    for s, e in regions_of(article.text):
+        text = article.text[s:e].strip().rstrip(" ,;:")
+        start = s + (len(article.text[s:e]) - len(article.text[s:e].lstrip()))
+        if len(text.split()) < min_words:
+            continue
+        spans = [Span(text=text, start=start, end=start + len(text))]
+        who = attributed_speaker(article, spans, known)
+        if not who or not attribution_ok(article, spans, who):
+            continue
+        quote = Quote(speaker=who, text=text, evidence=spans, supported=True, chosen=True)
+        (later if any(q.speaker == who for q in picked) else picked).append(quote)
+    return (picked + later)[:limit]
+
+
+def finalize(ex: Extraction, article: Article) -> Grounding:
+    """Summarise a checked extraction: move failed quotes aside, count support, flag unknown names. When no quote
+    of the model's can be shown, the tool shows some the article attributes (:func:`article_quotes`), marked
+    ``chosen`` and left out of the figure."""
+    kept, dropped = [], []
+    for q in ex.quotes:
+        if not q.chosen:  # a briefing read back: the tool's own picks are made again below
+            (kept if q.supported else dropped).append(q)
+    ex.quotes = kept
+    items = [(p, i) for p, i in ex.items() if i.supported is not None]
+    unsupported = [p for p, i in items if not i.supported]
+    names = [a.name for a in ex.actors] + [a.affiliation or "" for a in ex.actors] + \
+        [p.party for p in ex.positions] + [q.speaker for q in ex.quotes] + [e.who or "" for e in ex.timeline] + \
+        [e.recipient or "" for e in ex.timeline]
+    # Not the headline: its title case makes every word look like a name.
+    free = [ex.bottom_line.text] + [p.text for p in ex.key_points] + [p.text for p in ex.issues] + \
+        [o.text for o in ex.outlook] + [e.what for e in ex.timeline] + [a.stance or "" for a in ex.actors] + \
+        [p.stance for p in ex.positions]
+    unknown = [n for n in dict.fromkeys(names) if n and not name_in(n, article.text)]
+    unknown += [n for n in unknown_names(free, article.text) if n not in unknown]
+    if not kept:
+        ex.quotes = article_quotes(article, known=[a.name for a in ex.actors])
+    return Grounding(supported=len(items) - len(unsupported), total=len(items) + len(dropped),
+                     unsupported=unsupported, dropped_quotes=dropped, unknown_names=unknown)

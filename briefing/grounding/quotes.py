@@ -1,0 +1,210 @@
+"""Quotations in the article: the regions inside quotation marks, and whom the article's attributions credit
+with the words there ("Rizzo added:", "said the official", "he said" looking back)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from briefing.grounding.names import is_anonymous, name_in, speaker_in
+from briefing.schema import Span
+from briefing.text.article import Article
+from briefing.text.lexicon import (ATTRIBUTION, NAME_PARTICLES, NOT_NAMES, PRONOUN_ATTRIBUTION, SPEAKER_NOUNS,
+                                   SPEECH_VERBS, SPEECH_VERBS_AFTER, TITLES)
+
+
+def _opens(text: str, i: int) -> bool:
+    """A straight quotation mark at ``i`` opens a quote: it follows a space, a bracket or the start."""
+    return i == 0 or text[i - 1].isspace() or text[i - 1] in "(["
+
+
+def quoted_regions(text: str) -> list[tuple[int, int]]:
+    """Offsets of the text inside quotation marks, double or single, merged and sorted."""
+    spans = sorted(_double_quoted(text) + _single_quoted(text))
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _single_quoted(text: str) -> list[tuple[int, int]]:
+    """Single quotation marks ('like this', ‘like this’), as some papers quote. An apostrophe between letters
+    (Trump's, China’s) is not a mark; a quote does not run past its paragraph."""
+    regions: list[tuple[int, int]] = []
+    start: int | None = None
+    for i, ch in enumerate(text):
+        prev = text[i - 1] if i else " "
+        nxt = text[i + 1] if i + 1 < len(text) else " "
+        if ch == "\n":
+            start = None
+        elif ch in "‘'" and start is None and (prev.isspace() or prev in "([—-\"“") and not nxt.isspace():
+            start = i + 1
+        elif ch in "’'" and start is not None and not prev.isspace() and not nxt.isalnum():
+            regions.append((start, i))
+            start = None
+    return regions
+
+
+def _double_quoted(text: str) -> list[tuple[int, int]]:
+    """Curly and guillemet marks say which way they face; a straight mark opens after a space or the start of a
+    paragraph (before a word) and closes after a word. A quote left open ends at the end of its paragraph, or where
+    the next quote opens (a text whose paragraph breaks were lost: wire style reopens each paragraph of a long
+    quote and closes only the last); a closing mark with no opening one closes a region from the start of its
+    paragraph or the last mark before it, whichever is later."""
+    regions: list[tuple[int, int]] = []
+    start: int | None = None
+    floor = 0  # where an unopened quote may begin: the paragraph's start or just after the last mark
+    for i, ch in enumerate(text):
+        nxt = text[i + 1] if i + 1 < len(text) else " "
+        if ch == "\n":
+            if start is not None:
+                regions.append((start, i))
+                start = None
+            floor = i + 1
+        elif ch in "“«" or (ch == '"' and _opens(text, i) and not nxt.isspace()):
+            if start is not None:
+                regions.append((start, i))
+            start = floor = i + 1
+        elif ch in "”»" or ch == '"':
+            regions.append((floor if start is None else start, i))
+            start, floor = None, i + 1
+    if start is not None:
+        regions.append((start, len(text)))
+    return regions
+
+
+def quoted_share(regions: list[tuple[int, int]], span: Span) -> float:
+    """The share of a span's characters that lie inside quotation marks."""
+    inside = sum(max(0, min(span.end, e) - max(span.start, s)) for s, e in regions)
+    return inside / max(1, span.end - span.start)
+
+
+def starts_quoted(regions: list[tuple[int, int]], span: Span) -> bool:
+    """The span begins inside quotation marks (not with the attribution before them)."""
+    return any(s <= span.start < e for s, e in regions)
+
+
+_NAME_WORD = r"(?:[A-Z][\w'’.-]*|" + NAME_PARTICLES + r")"
+#: A personal or institutional name: capitalised words, optionally after a title ("Mr Smith", "Lee Yarker").
+_NAME = r"(?:" + TITLES + r"\.? )?[A-Z][\w'’.-]*(?: " + _NAME_WORD + r"){0,4}"
+_VERB = SPEECH_VERBS
+#: "Lee Yarker, who bought one of the new bars, said", "Rizzo added", "said Rizzo", "according to Mr Smith",
+#: "the official replied", "a police spokesman said".
+_ROLE = r"(?:[Tt]he|[Aa]n?) (?:[\w'’-]+ ){0,3}?" + SPEAKER_NOUNS + r"s?(?: (?:in|of|at|for) " + _NAME + r")?"
+_SPEAKER_BEFORE = re.compile(rf"(?P<who>{_NAME}(?: (?:of|from|at) {_NAME})?|{_ROLE})(?:, [^,]{{1,100}},)? "
+                             rf"{_VERB}\b")
+#: After the verb only right after a quote (blanked to spaces: '"…," said Rizzo'): in 'the official said Sullivan
+#: and Wang did not …' the name is what was said, and in 'told Reuters' it is who heard it.
+_SPEAKER_AFTER = re.compile(rf"(?:(?:^|\s{{2}}),?\s*{SPEECH_VERBS_AFTER}|\baccording to) "
+                            rf"(?P<who>{_NAME}|{_ROLE})")
+
+
+def _speakers(text: str) -> list[tuple[int, str]]:
+    """Who the attributions in ``text`` (quotes already blanked out) name, with where each attribution stands."""
+    found: list[tuple[int, str]] = []
+    for pattern in (_SPEAKER_BEFORE, _SPEAKER_AFTER):
+        for m in pattern.finditer(text):
+            who = m.group("who").strip(" .")
+            if re.search(r"\b(?:in|of|at|for|from|with|by|to|on)\s*$", text[:m.start("who")]):
+                continue  # 'the embassy in Washington said': a place in the speaker's description
+            if NOT_NAMES.fullmatch(who.split(" ")[0]) and not re.fullmatch(_ROLE, who):
+                continue
+            found.append((m.start("who"), who))
+    return sorted(found)
+
+
+@lru_cache(maxsize=8)
+def regions_of(text: str) -> tuple[tuple[int, int], ...]:
+    """:func:`quoted_regions`, computed once per article text (every quote's attribution reads them)."""
+    return tuple(quoted_regions(text))
+
+
+def _outside(article: Article, regions: tuple[tuple[int, int], ...], j: int) -> str:
+    """Sentence ``j`` with the words inside quotation marks (and the marks) blanked out, offsets kept."""
+    sent = article.sentences[j]
+    chars = list(sent.text)
+    for s, e in regions:
+        for k in range(max(s - 1, sent.start), min(e + 1, sent.end)):
+            chars[k - sent.start] = " "
+    return "".join(chars)
+
+
+def _reading_order(article: Article, spans: list[Span]) -> list[tuple[str, int | None]]:
+    """Where the attribution of a quote may stand, in the order it is read: the sentence where its quotation
+    marks open (with the quote's offset in it), the sentence where they close (a quote of several sentences is
+    attributed after its end: '"… Louder!" said another.'), then the sentences just before, then just after;
+    each with the quoted words blanked."""
+    if not spans:
+        return []
+    sents = article.sentences
+
+    def sentence_at(offset: int) -> int | None:
+        return next((i for i, s in enumerate(sents) if s.start <= offset < s.end), None)
+
+    regions = regions_of(article.text)
+    region = next(((s, e) for s, e in regions if s <= spans[0].start < e), None)
+    opens = sentence_at(region[0] if region else spans[0].start)
+    if opens is None:
+        return []
+    closes = sentence_at(max(region[1] - 1, region[0])) if region else opens
+    order = [(opens, (region[0] if region else spans[0].start) - sents[opens].start)]
+    if closes is not None and closes != opens:
+        order.append((closes, region[1] - sents[closes].start))
+    last = closes if closes is not None else opens
+    order += [(opens - 1, None), (opens - 2, None), (last + 1, -1)]
+    return [(_outside(article, regions, j), at) for j, at in order if 0 <= j < len(sents)]
+
+
+def _nearest(named: list[tuple[int, str]], at: int | None) -> str:
+    """The attribution nearest the quote: in its own sentence by distance, before it the last, after it the
+    first."""
+    if at is None:
+        return named[-1][1]
+    if at < 0:
+        return named[0][1]
+    return min(named, key=lambda n: abs(n[0] - at))[1]
+
+
+def _same_speaker(speaker: str, who: str) -> bool:
+    """Whether an attribution's ``who`` ('Rizzo', 'the official') names ``speaker``."""
+    if is_anonymous(speaker) or re.fullmatch(_ROLE, who):
+        return speaker_in(speaker, who)
+    return name_in(speaker, who) and name_in(who, speaker)
+
+
+def attribution_ok(article: Article, spans: list[Span], speaker: str) -> bool:
+    """Whether the article attributes the quoted words to ``speaker`` near where they stand.
+
+    The words outside quotation marks in the sentence holding the quote are read first: an attribution there
+    ('Rizzo added:', 'said the official') decides, by the one nearest the quote; with none the tool can read, the
+    speaker named there (by name, alias, or as the same anonymous 'official') confirms it, and another attribution
+    verb refutes it. A pronoun ('he said', 'it said') or no attribution sends the check to the sentences just
+    before, then just after.
+    """
+    for text, at in _reading_order(article, spans):
+        named = _speakers(text)
+        if named:
+            return _same_speaker(speaker, _nearest(named, at))
+        if speaker_in(speaker, text):
+            return True
+        if ATTRIBUTION.search(text) and not PRONOUN_ATTRIBUTION.search(text):
+            return False
+    return False
+
+
+def attributed_speaker(article: Article, spans: list[Span], known: list[str] = ()) -> str | None:
+    """Whom the article credits with the quoted words: the attribution :func:`attribution_ok` reads, when it names
+    someone. A name the briefing already uses (``known``: its actors and speakers) is preferred in the briefing's
+    spelling ('Anthony Rizzo' for 'Rizzo'). ``None`` when no attribution the tool can read names anyone."""
+    for text, at in _reading_order(article, spans):
+        named = _speakers(text)
+        if named:
+            who = _nearest(named, at)
+            fuller = [k for k in known if k and not is_anonymous(k) and name_in(who, k) and name_in(k, who)]
+            return max(fuller, key=len) if fuller else who
+        if ATTRIBUTION.search(text) and not PRONOUN_ATTRIBUTION.search(text):
+            return None
+    return None

@@ -1,0 +1,74 @@
+"""The English word lists the tool reads text with: stop words, attribution verbs, words for unnamed speakers and
+institutions, titles before names, the cues of future or ongoing action (outlook) and of PLOVER event types.
+
+Every list the grounding and the eval use is here, once, as the set or regular expression they match with (or as
+a pattern fragment where a larger expression is built from it); this module imports nothing of the package.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Words that carry no content: skipped when claims are compared with sentences, names are looked up and gold
+#: answers are matched.
+STOP_WORDS = set("""a an the and or but of to in on at for from by with as is are was were be been being it its this
+that these those he she they we you i his her their our them him us not no nor so than then there here which who
+whom whose what when where why how all any both each few more most other some such only own same too very can will
+just should would could may might must shall do does did has have had having said says say also about into over
+after before between during under again further once up down out off per via while because if until
+against""".split())
+
+#: A verb or phrase that attributes words to someone ("said", "according to").
+ATTRIBUTION = re.compile(r"\b(said|says|say|saying|told|tells|according to|added|adds|adding|stated|states|"
+                         r"replied|declared|wrote|writes|insisted|noted|asked|explained|warned|stressed)\b", re.I)
+
+#: The verbs an attribution names its speaker with, before them ("Rizzo added") ...
+SPEECH_VERBS = (r"(?:said|says|told|tells|added|adds|stated|states|replied|declared|wrote|writes|insisted|noted|"
+                r"explained|warned|stressed)")
+#: ... and after them, right after a quote ('"…," said Rizzo').
+SPEECH_VERBS_AFTER = r"(?:said|says|added|adds|replied|wrote|writes)"
+
+#: "he said", "said she": an attribution that points back to a speaker named before.
+PRONOUN_ATTRIBUTION = re.compile(r"\b(he|she|they|it)\s+(said|says|added|told|replied|stated)\b|"
+                                 r"\b(said|says|added|replied)\s+(he|she|they)\b", re.I)
+
+#: Words of an unnamed speaker: 'a senior US official', 'the spokesperson', 'sources'.
+ANONYMOUS = re.compile(r"\b(official|officials|source|sources|spokes\w*|aide|diplomat|person|people|"
+                       r"anonym\w*|unnamed|senior|embassy|ministry|statement)\b", re.I)
+
+#: Capitalised words of an institution, not of a person ('a White House official' is still unnamed).
+INSTITUTION_WORDS = {"white", "house", "state", "department", "ministry", "foreign", "embassy", "us", "american",
+                     "chinese", "british", "russian", "government", "administration", "national", "security"}
+
+#: The nouns of a speaker described by role ('the official', 'a police spokesman', 'the ministry').
+SPEAKER_NOUNS = (r"(?:official|spokes(?:man|woman|person)|source|diplomat|aide|witness|resident|minister|police|"
+                 r"officer|statement|embassy|ministry|government|office|department|agency|company|firm|group|"
+                 r"council|committee)")
+
+#: Titles before a personal name ("Mr Smith") and the lower-case particles inside one ("Ursula von der Leyen").
+TITLES = r"(?:Mr|Mrs|Ms|Dr|Prof|Sir|Lord|Lady)"
+NAME_PARTICLES = r"de|del|da|van|von|bin|al-\w+"
+
+#: Capitalised words that open a sentence or name a day, never a speaker.
+NOT_NAMES = re.compile(r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Today|Yesterday|"
+                       r"It|He|She|They|We|I|This|That|There|But|And|The|A|An|In|On|At|When|After)\b")
+
+#: A month as a dateline writes it ("May 11", "Sept. 3").
+MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+
+#: What makes a sentence about the future or about something still going on. An outlook item must rest on such a
+#: sentence: the 1.5B model filled the outlook with past facts and inventions ("Cleveland Indians will play again
+#: in the World Series", resting on the sentence that the Cubs won) that word overlap alone passed.
+FORWARD = re.compile(
+    r"\b(will|would|shall|should|may|might|could|can|must|expect\w*|plan\w*|intend\w*|aim\w*|hope\w*|seek\w*|"
+    r"want\w*|prepar\w*|schedul\w*|upcoming|next|future|later|soon|ahead|await\w*|pending|going to|set to|"
+    r"likely|unlikely|possib\w*|forecast\w*|predict\w*|warn\w*|vow\w*|pledg\w*|promis\w*|threat\w*|"
+    r"consider\w*|weigh\w*|propos\w*|agree\w* to|decide\w* to|commit\w*|still|continu\w*|ongoing|"
+    r"under ?way|trying|try|tries|remain\w*)\b"
+    r"|'ll\b|’ll\b", re.I)
+
+#: Words without which an event is not of a PLOVER type. The 1.5B model typed nearly every event PROTEST (a tram
+#: crash, a rescue, a baseball game's innings); a PROTEST must show one of these in its text or its sentences
+#: ("march" only in lower case: "March" is a month).
+PLOVER_CUES = {"PROTEST": re.compile(r"\b((?i:protest\w*|demonstrat\w*|rall(?:y|ies|ied)|strik(?:e|es|ing)|"
+                                     r"boycott\w*|sit-ins?|picket\w*|riot\w*|march(?:es|ed|ing))|march)\b")}
