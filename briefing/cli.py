@@ -63,7 +63,7 @@ def _layout(args: argparse.Namespace) -> dict:
 def cmd_generate(args: argparse.Namespace) -> int:
     from briefing.ingest.inputs import is_many
     from briefing.ingest.core import load
-    from briefing.output.write import emit
+    from briefing.output.write import check_destination, emit
 
     layout = _layout(args)
     say = _progress(args.quiet)
@@ -72,7 +72,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     if is_many(args.input) or (args.output and Path(args.output).is_dir()):
         return _generate_many(args, settings, layout)
-    article = load(args.input[0], date=args.date)
+    check_destination(args.output, args.input)  # before any model time (#18)
+    article = load(args.input[0], date=args.date, timeout=args.timeout)
     with _runner(args, settings, say) as runner:
         outcome = runner.brief(article, strict=args.strict)
     briefing = outcome.briefing
@@ -110,13 +111,14 @@ def _generate_many(args: argparse.Namespace, settings, layout: dict) -> int:
 
     if not args.output or args.output == "-":
         raise InputError("several inputs (or a folder, glob or JSONL file) need -o DIR for the briefings")
-    items = expand(args.input)
+    items = expand(args.input, allow_outside=args.allow_paths_outside)
     if not items:
         raise InputError("no inputs")
     with _runner(args, settings, _progress(args.quiet)) as runner:
         result = run_batch(items, runner, args.output, fmt=args.format, concurrency=args.concurrency,
                            strict=args.strict, date=args.date, resume=not args.force, quiet=args.quiet,
-                           render=lambda b: _formatted(b, args.format, args.template_dir, **layout))
+                           render=lambda b: _formatted(b, args.format, args.template_dir, **layout),
+                           fetch_timeout=args.timeout)
     if not args.quiet:
         print(f"briefing: {result.summary()}; manifest {result.manifest}", file=sys.stderr)
         for r in result.failed:
@@ -163,7 +165,10 @@ def cmd_batch_prepare(args: argparse.Namespace) -> int:
     from briefing.ingest.inputs import expand
     from briefing.batch.api import articles_path, prepare
 
-    items = expand(args.input)
+    from briefing.output.write import check_destination
+
+    check_destination(args.output, args.input)
+    items = expand(args.input, allow_outside=args.allow_paths_outside)
     settings = _settings(args)
     n, failures = prepare(items, settings, args.output, date=args.date,
                           say=lambda m: print(f"briefing: {m}", file=sys.stderr))
@@ -174,8 +179,10 @@ def cmd_batch_prepare(args: argparse.Namespace) -> int:
 
 def cmd_batch_collect(args: argparse.Namespace) -> int:
     from briefing.batch.api import collect
+    from briefing.output.write import check_folder
 
     layout = _layout(args)
+    check_folder(args.output, [args.results, args.articles])
     say = (lambda m: print(f"briefing: {m}", file=sys.stderr)) if not args.quiet else (lambda m: None)
     result = collect(args.results, args.output, articles=args.articles, fmt=args.format, say=say,
                      render=lambda b: _formatted(b, args.format, args.template_dir, **layout))
@@ -191,9 +198,13 @@ def read_briefing(path: str):
     from briefing.ingest.core import decode, read_bytes
     from briefing.schema import Briefing
 
+    from briefing.output.verify import check_version
+
     data, name = read_bytes(path)
+    text = decode(data, name)
+    check_version(text, name)
     try:
-        return Briefing.model_validate_json(decode(data, name))
+        return Briefing.model_validate_json(text)
     except ValidationError as e:
         first = e.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ())) or "document"
@@ -202,10 +213,11 @@ def read_briefing(path: str):
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from briefing.output.write import emit
+    from briefing.output.write import check_destination, emit
 
     layout = _layout(args)
-    briefing = read_briefing(args.input)
+    check_destination(args.output, [args.input])
+    briefing = read_briefing(args.input)  # version checked; spans re-checked by every renderer
     emit(_formatted(briefing, args.format, args.template_dir, **layout), args.output)
     return 0
 
@@ -272,7 +284,13 @@ def _add_model_flags(p: argparse.ArgumentParser) -> None:
                         "model's default, for speed)")
     g.add_argument("--max-tokens", type=int, help="cap on the answer's tokens (default 1400)")
     g.add_argument("--timeout", type=float, help="seconds per request (default 600)")
-    g.add_argument("--language", default="English", help="language of the briefing (quotes stay verbatim)")
+    g.add_argument("--language", help="language of the briefing (default: the article's own, from its metadata or "
+                                       "its words; English when unclear); quotes stay verbatim")
+
+
+def _add_paths_flag(p) -> None:
+    p.add_argument("--allow-paths-outside", action="store_true",
+                   help='let a JSONL record\'s "path" name a file outside the JSONL\'s folder (refused by default)')
 
 
 def _add_layout_flags(p: argparse.ArgumentParser) -> None:
@@ -306,6 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--no-cache", action="store_true", help="call the model even when the cache holds the answer")
     g.add_argument("--no-log", action="store_true", help="do not record model calls in the call log")
     p.add_argument("--strict", action="store_true", help="exit 3 when any item is not supported by the article")
+    _add_paths_flag(g)
     p.add_argument("--date", help="reference date (YYYY-MM-DD) for relative dates such as 'on Wednesday'")
     p.add_argument("--template-dir", help="folder with templates overriding the built-in ones")
     _add_layout_flags(p)
@@ -350,6 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("input", metavar="INPUT", nargs="+", help="files, folders, globs, URLs or a JSONL of records")
     b.add_argument("-o", "--output", required=True, help="requests JSONL to write (the articles go beside it)")
     b.add_argument("--date", help="reference date (YYYY-MM-DD) for relative dates")
+    _add_paths_flag(b)
     b.add_argument("-q", "--quiet", action="store_true", help=argparse.SUPPRESS)
     _add_model_flags(b)
     b.set_defaults(func=cmd_batch_prepare)
@@ -369,20 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("models", help="list local models and which is the default")
     p.add_argument("--json", action="store_true", help="as JSON")
     p.set_defaults(func=cmd_models)
-
-    p = sub.add_parser("doctor", help="check the configured provider, endpoint, model and structured output")
-    p.add_argument("--start-local", action="store_true",
-                   help="for the local model: start its server and try one request (else only its file is checked)")
-    p.add_argument("-q", "--quiet", action="store_true", help=argparse.SUPPRESS)
-    _add_model_flags(p)
-    p.set_defaults(func=cmd_doctor)
     return parser
-
-
-def cmd_doctor(args: argparse.Namespace) -> int:
-    from briefing import doctor
-
-    return doctor.main(_settings(args), start_local=args.start_local)
 
 
 def _version() -> str:

@@ -47,7 +47,7 @@ class Settings:
     max_retries: int = 1
     timeout: float = 600.0
     http_retries: int = 3
-    language: str = "English"
+    language: str | None = None  # the briefing's language; None: the article's (briefing.text.language)
     quiet: bool = False
     sections: str | None = None
     reask_grounding: bool | None = None

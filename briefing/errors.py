@@ -79,3 +79,9 @@ class RenderError(BriefingError):
     """A template failed, or a requested output (PDF) cannot be produced here."""
 
     exit_code = 1
+
+
+class OutputError(BriefingError):
+    """The destination cannot be written, or writing it would destroy an input (``-o`` names the article)."""
+
+    exit_code = 2

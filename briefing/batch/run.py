@@ -27,7 +27,7 @@ from briefing.brief import Briefer
 from briefing.ingest.inputs import Input
 from briefing.output import formats
 from briefing.redact import scrub
-from briefing.errors import BriefingError, InputError, ModelError, UngroundedError
+from briefing.errors import BriefingError, InputError, ModelError, OutputError, UngroundedError
 from briefing.usage import Usage
 
 MANIFEST = "manifest.jsonl"
@@ -135,11 +135,11 @@ class _Reporter:
 def run_batch(items: list[Input], runner: Briefer, out_dir: str | Path, *, fmt: str = "md", concurrency: int = 1,
               strict: bool = False, date: str | None = None, template_dir: str | None = None,
               resume: bool = True, quiet: bool = False, stream: Any = None,
-              render: Callable[[Any], str | bytes] | None = None) -> RunResult:
+              render: Callable[[Any], str | bytes] | None = None, fetch_timeout: float | None = None) -> RunResult:
     """Brief ``items`` into ``out_dir`` with at most ``concurrency`` articles in flight; see the module doc.
 
     ``render(briefing)`` makes the output file's content (default: ``fmt`` md, html or json)."""
-    from briefing.output.write import write_atomic
+    from briefing.output.write import check_destination, check_folder, write_atomic
 
     render = render or (lambda b: formats.write(b, fmt, template_dir=template_dir))
     suffix = formats.get(fmt).suffix
@@ -147,8 +147,8 @@ def run_batch(items: list[Input], runner: Briefer, out_dir: str | Path, *, fmt: 
     if concurrency < 1:
         raise InputError("--concurrency must be at least 1")
     out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"-o {out}: many inputs need an output folder, and this is a file")
+    sources = [i.path for i in items]
+    check_folder(out, sources)  # a file, read-only, or not writable: refused before any model time (#18)
     out.mkdir(parents=True, exist_ok=True)
     manifest = out / MANIFEST
     previous = read_manifest(manifest) if resume else {}
@@ -162,8 +162,11 @@ def run_batch(items: list[Input], runner: Briefer, out_dir: str | Path, *, fmt: 
     def append(rec: dict[str, Any]) -> None:
         with write_lock:
             records[rec["id"]] = rec
-            with open(manifest, "a", encoding="utf-8") as f:
-                f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            try:
+                with open(manifest, "a", encoding="utf-8") as f:
+                    f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            except OSError as e:
+                raise OutputError(f"{manifest}: cannot write the manifest ({e.strerror or e})") from None
             report.item(rec)
 
     def work(item: Input) -> dict[str, Any]:
@@ -171,8 +174,9 @@ def run_batch(items: list[Input], runner: Briefer, out_dir: str | Path, *, fmt: 
         rec: dict[str, Any] = {"id": item.id, "input": item.origin, "status": "failed", "output": None,
                                "source": None, "usage": Usage().as_dict(), "grounding": None, "error": None}
         try:
-            article = item.load(date)
+            article = item.load(date, timeout=fetch_timeout)
             target = out / f"{item.id}.{suffix}"
+            check_destination(target, sources)  # never over an input, e.g. a.md briefed into the same folder
             key = runner.key(article)
             rec["key"] = key
             prev = previous.get(item.id)

@@ -11,6 +11,7 @@ directory, empty text, binary data, text too short to brief, a page with no arti
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -119,11 +120,21 @@ def _check_size(size: int, name: str) -> None:
         raise InputError(f"{name}: larger than {MAX_BYTES // (1024 * 1024)} MB; that is not one news article")
 
 
+def fetch_timeout(given: float | None = None) -> float:
+    """Seconds a URL fetch may take: ``--timeout`` when given, else ``BRIEFING_TIMEOUT``, else 30."""
+    if given is not None:
+        return float(given)
+    try:
+        return float(os.environ.get("BRIEFING_TIMEOUT") or FETCH_TIMEOUT)
+    except ValueError:
+        return FETCH_TIMEOUT
+
+
 def fetch(url: str, *, timeout: float | None = None) -> tuple[bytes, str, str | None]:
     """GET a URL: ``(body, final URL after redirects, Content-Type)``. Faults become :class:`InputError`."""
     import httpx2
 
-    timeout = FETCH_TIMEOUT if timeout is None else timeout
+    timeout = fetch_timeout(timeout)
 
     from briefing import __version__
 
@@ -332,11 +343,11 @@ def markdown_to_text(md: str) -> tuple[str, str | None]:
     return "\n\n".join(blocks), title
 
 
-def load(source: str, *, date: str | None = None) -> Article:
+def load(source: str, *, date: str | None = None, timeout: float | None = None) -> Article:
     """Read one article from a path, an ``http(s)://`` URL or ``-`` (stdin).
 
     ``date`` (``YYYY-MM-DD``) is the reference for relative dates ("on Wednesday"); it overrides a date found in
-    the page's metadata.
+    the page's metadata. ``timeout`` bounds a URL fetch (:func:`fetch_timeout`).
     """
     if date is not None:
         from briefing.text.dates import parse_reference
@@ -348,7 +359,7 @@ def load(source: str, *, date: str | None = None) -> Article:
     content_type = None
     url = None
     if is_url(source):
-        data, url, content_type = fetch(source)
+        data, url, content_type = fetch(source, timeout=timeout)
         name = source
     else:
         data, name = read_bytes(source)

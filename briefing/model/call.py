@@ -63,6 +63,8 @@ def _describe(exc: BaseException, endpoint: str, settings: Settings) -> tuple[ty
     tries = (f"tried {settings.http_retries + 1} times with backoff" if settings.http_retries > 0 else
              "tried once, no retries")
 
+    if getattr(exc, "server_stopped", None):  # our local server died (briefing.model.local.transport)
+        return ModelError, _redact(exc.server_stopped, settings)
     kinds: list[tuple[type, Callable[[Any], str]]] = [
         (openai.APITimeoutError, lambda e: f"the model endpoint {endpoint} did not answer within "
                                            f"{settings.timeout:g} s ({tries})"),
@@ -133,6 +135,11 @@ def make_client(settings: Settings, base_url: str | None, *, http_client: Any = 
     key = settings.api_key or ("not-needed" if not backend.needs_key else None)
     if key is None:
         raise ModelError("the openai provider needs OPENAI_API_KEY (or use --base-url for another endpoint)")
+    if http_client is None and base_url:
+        from briefing.model.local import serves, transport
+
+        if serves(base_url):  # a server this process started: its death is reported, not retried
+            http_client = openai.DefaultHttpxClient(transport=transport(base_url), timeout=settings.timeout)
     raw = openai.OpenAI(api_key=key, base_url=base_url, timeout=settings.timeout,
                         max_retries=settings.http_retries, http_client=http_client)
     return instructor.from_openai(raw, mode=getattr(instructor.Mode, backend.mode))

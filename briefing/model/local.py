@@ -224,13 +224,76 @@ def serve(model: ResolvedModel, *, n_ctx: int = 4096, progress: Callable[[str], 
                             stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
     base_url = f"http://127.0.0.1:{port}/v1"
     try:
-        _wait_ready(proc, port, start_timeout, log.name)
-        yield base_url
+        with watch(proc, log.name, base_url):
+            _wait_ready(proc, port, start_timeout, log.name)
+            yield base_url
     finally:
         _stop(proc)
         log.close()
         with contextlib.suppress(OSError):
             os.unlink(log.name)
+
+
+#: Servers this process started, by base URL: a failed request to one asks whether it is still alive.
+_RUNNING: dict[str, tuple[subprocess.Popen, str]] = {}
+
+
+@contextlib.contextmanager
+def watch(proc: subprocess.Popen, log_path: str, base_url: str) -> Iterator[None]:
+    """Know ``proc`` as the server at ``base_url`` for the block (see :func:`stopped` and :func:`transport`)."""
+    _RUNNING[base_url.rstrip("/")] = (proc, log_path)
+    try:
+        yield
+    finally:
+        _RUNNING.pop(base_url.rstrip("/"), None)
+
+
+def serves(base_url: str | None) -> bool:
+    """Whether ``base_url`` is a server this process started (and still watches)."""
+    return (base_url or "").rstrip("/") in _RUNNING
+
+
+def _last_line(log_path: str) -> str:
+    try:
+        lines = [ln.strip() for ln in Path(log_path).read_text(errors="replace").splitlines() if ln.strip()]
+    except OSError:
+        lines = []
+    return lines[-1][:300] if lines else "no output"
+
+
+def stopped(base_url: str | None) -> str | None:
+    """"the local model server stopped (exit N): <its last output line>" when the server this process started at
+    ``base_url`` has exited; None when it runs or is not ours."""
+    entry = _RUNNING.get((base_url or "").rstrip("/"))
+    if entry is None:
+        return None
+    proc, log_path = entry
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(0.5)  # a connection that broke as the child died: give the kernel a moment to reap it
+    if proc.returncode is None:
+        return None
+    return f"the local model server stopped (exit {proc.returncode}): {_last_line(log_path)}"
+
+
+def transport(base_url: str):
+    """An HTTP transport for requests to our server: when one fails because the server died, it raises an
+    ``openai.APIConnectionError`` carrying :func:`stopped`'s message, which the openai client does not retry."""
+    import httpx2
+    import openai
+
+    class Watched(httpx2.HTTPTransport):
+        def handle_request(self, request):
+            try:
+                return super().handle_request(request)
+            except Exception as e:
+                message = stopped(base_url)
+                if message is None:
+                    raise
+                err = openai.APIConnectionError(message=message, request=request)
+                err.server_stopped = message
+                raise err from e
+
+    return Watched()
 
 
 def _wait_ready(proc: subprocess.Popen, port: int, timeout: float, log_path: str) -> None:
@@ -250,10 +313,12 @@ def _wait_ready(proc: subprocess.Popen, port: int, timeout: float, log_path: str
     raise ModelError(f"the local model server did not start within {timeout:g} s")
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def _stop(proc: subprocess.Popen, grace: float = 1.0) -> None:
+    """SIGTERM, ``grace`` seconds, then SIGKILL: the server holds nothing to save, and uvicorn would otherwise
+    finish the answer in flight first (Ctrl-C took about 10 s)."""
     if proc.poll() is not None:
         return
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5)):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, sig)
         try:

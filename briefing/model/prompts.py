@@ -56,8 +56,12 @@ def field_guide(model: type[BaseModel] = Extraction, prefix: str = "") -> list[s
     return lines
 
 
-def render_messages(article: Article, *, language: str = "English", sections: str = "full") -> list[dict[str, str]]:
-    """System and user messages for one article; the field guide lists the fields of the ``sections`` profile."""
+def render_messages(article: Article, *, language: str | None = None, sections: str = "full") -> list[dict[str, str]]:
+    """System and user messages for one article; the field guide lists the fields of the ``sections`` profile.
+    ``language`` None: the article's own (:func:`briefing.text.language.detect`)."""
+    from briefing.text.language import detect
+
+    language = language or detect(article.text, article.language)
     env = _env(str(prompt_dir()))
     meta = {k: v for k, v in (("title", article.title), ("source", article.source), ("date", article.date))
             if v}

@@ -71,5 +71,7 @@ def get(fmt: str) -> Format:
 
 def write(briefing: Any, fmt: str, *, template_dir: str | None = None, paper: str | None = None,
           max_pages: int | None = None) -> str | bytes:
-    """The briefing as ``fmt``: text, or bytes for PDF."""
-    return get(fmt).write(briefing, template_dir=template_dir, paper=paper, max_pages=max_pages)
+    """The briefing as ``fmt``: text, or bytes for PDF; every span re-checked first (:mod:`briefing.output.verify`)."""
+    from briefing.output.verify import verified
+
+    return get(fmt).write(verified(briefing), template_dir=template_dir, paper=paper, max_pages=max_pages)

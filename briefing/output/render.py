@@ -15,6 +15,7 @@ from typing import Any
 from briefing.errors import RenderError
 from briefing.resources import data_dir
 from briefing.output.formats import FORMATS, PAPERS
+from briefing.output.verify import verified
 from briefing.schema import LIKELIHOOD_BANDS, Briefing, Item, Span
 from briefing.sections import TABLE
 
@@ -140,6 +141,7 @@ def render(briefing: Briefing, fmt: str = "md", *, template_dir: str | Path | No
     if max_pages is not None and (not spec.printed or max_pages < 1):
         raise RenderError("--max-pages needs -f pdf and a number of pages of at least 1")
     env = _env(str(template_dir) if template_dir else None, spec.autoescape)
+    briefing = verified(briefing)  # stored offsets are never trusted (#18)
 
     def html_of(b: Briefing, omitted: list[str]) -> str:
         try:

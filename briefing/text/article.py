@@ -17,6 +17,9 @@ _ABBREV = {
     "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
     "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "approx", "est", "dept", "fig",
 }
+# German months after an ordinal day ("WIEN, 14. März", "am 3. Oktober"): the day's period ends no sentence.
+_GERMAN_MONTHS = {"januar", "jänner", "februar", "feber", "märz", "april", "mai", "juni", "juli", "august",
+                  "september", "oktober", "november", "dezember"}
 # A candidate sentence end: terminal punctuation, optional closing quotes/brackets, then whitespace.
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+)")
 _PARA = re.compile(r"\n\s*\n|\n(?=\s*[A-Z“\"])")
@@ -93,6 +96,14 @@ def _is_abbrev(block: str, dot_at: int) -> bool:
     return len(word) == 1 and block[dot_at - 1].isupper()
 
 
+def _ordinal_date(block: str, dot_at: int, nxt: str) -> bool:
+    """A German ordinal day before a month: "14. März", "1. Januar 2024"."""
+    if m := re.search(r"(?<![\d.])\d{1,2}$", block[:dot_at]):
+        word = re.match(r"\w+", nxt)
+        return bool(word) and 1 <= int(m.group()) <= 31 and word.group().lower() in _GERMAN_MONTHS
+    return False
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Split text into sentences with exact offsets; whitespace between sentences belongs to none."""
     spans: list[tuple[int, int]] = []
@@ -103,6 +114,8 @@ def split_sentences(text: str) -> list[Sentence]:
             if block[m.start()] == "." and _is_abbrev(block, m.start()):
                 continue
             nxt = block[m.end():].lstrip()
+            if block[m.start()] == "." and _ordinal_date(block, m.start(), nxt):
+                continue
             if nxt and nxt[0].islower():
                 continue  # '... said the official. he ...' is rare; a lower-case start is usually not a new sentence
             spans.append((b0 + start, b0 + m.end()))

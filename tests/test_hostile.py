@@ -1,0 +1,280 @@
+"""Hostile and careless use (#18): never destroy an input, never ✓ an injected claim, never trust stored offsets.
+
+Each test here failed before the fix it names; together they keep the list of #18 from coming back."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from briefing.cli import main
+from briefing.schema import Briefing
+from tests.conftest import ROOT
+
+DATA = ROOT / "tests" / "data"
+INJECTED = DATA / "vienna-injected.txt"  # examples/vienna-talks.txt with an "Ignore all previous instructions" paragraph
+
+
+# ------------------------------------------------------------------ 1. -o names the input (by any name)
+
+MOCK_FLAGS = ["--provider", "llamacpp", "--base-url", "http://mock.invalid/v1", "--model", "local", "-q"]
+
+
+def _one_line(err: str, needle: str) -> None:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("briefing: error: ") and needle in lines[0], err
+
+
+@pytest.fixture
+def mock(monkeypatch):
+    from tests.mock_model import MockModel
+
+    m = MockModel()
+    m.install(monkeypatch)
+    return m
+
+
+@pytest.mark.parametrize("name", ["same", "dot", "dotdot", "symlink", "hardlink"])
+def test_generate_refuses_an_output_that_is_the_input(name, tmp_path, monkeypatch, capsys, mock, example_text):
+    import os
+
+    work = tmp_path / "x"
+    work.mkdir()
+    article = work / "a.txt"
+    article.write_text(example_text)
+    monkeypatch.chdir(work)
+    if name == "symlink":
+        os.symlink(article, work / "link.md")
+    if name == "hardlink":
+        os.link(article, work / "hard.md")
+    output = {"same": "a.txt", "dot": "./a.txt", "dotdot": "../x/a.txt", "symlink": "link.md",
+              "hardlink": "hard.md"}[name]
+    code = main(["generate", "a.txt", "-o", output, *MOCK_FLAGS])
+    _one_line(capsys.readouterr().err, "is the input")
+    assert code == 2 and article.read_text() == example_text
+    assert mock.calls == 0, "refused before any model time"
+
+
+def test_render_refuses_an_output_that_is_the_input(tmp_path, capsys):
+    src = ROOT / "examples" / "vienna-talks.json"
+    b = tmp_path / "b.json"
+    b.write_text(src.read_text())
+    assert main(["render", str(b), "-f", "md", "-o", str(b)]) == 2
+    _one_line(capsys.readouterr().err, "is the input")
+    assert b.read_text() == src.read_text()
+
+
+# ------------------------------------------------------------------ 2. output folder = input folder
+
+def test_a_batch_into_its_own_input_folder_never_briefs_its_outputs_or_overwrites_an_input(
+        tmp_path, capsys, mock, example_text):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "a.txt").write_text(example_text)
+    (folder / "b.md").write_text(example_text.replace("Sullivan", "Sullivan's aide"))  # an article in Markdown
+    first = main(["generate", str(folder), "-o", str(folder), *MOCK_FLAGS])
+    # b.md would be written over itself: that one item fails, named; a.txt is briefed into a.md
+    assert first != 0
+    records = {json.loads(line)["id"]: json.loads(line) for line in (folder / "manifest.jsonl").read_text().splitlines()}
+    assert records["a"]["status"] == "ok" and (folder / "a.md").exists()
+    assert records["b"]["status"] == "failed" and "is the input" in records["b"]["error"]
+    assert (folder / "b.md").read_text().startswith("US China")
+    calls = mock.calls
+    # The second run sees only the articles: a.md (its own output) and manifest.jsonl are not inputs.
+    capsys.readouterr()
+    main(["generate", str(folder), "-o", str(folder), *MOCK_FLAGS])
+    records = [json.loads(line) for line in (folder / "manifest.jsonl").read_text().splitlines()]
+    assert sorted(r["id"] for r in records) == ["a", "b"], records
+    assert {r["id"]: r.get("source") for r in records}["a"] == "resume"
+    assert mock.calls == calls, "nothing new was briefed"
+
+
+def test_expand_skips_what_the_folders_manifest_lists(tmp_path, example_text):
+    from briefing.ingest.inputs import expand
+
+    (tmp_path / "a.txt").write_text(example_text)
+    (tmp_path / "a.md").write_text("# Briefing\n\n" + example_text)
+    (tmp_path / "manifest.jsonl").write_text(json.dumps({"id": "a", "status": "ok", "output": "elsewhere/a.md"})
+                                             + "\n")
+    assert [i.id for i in expand([str(tmp_path)])] == ["a"]
+    assert [i.id for i in expand([str(tmp_path / "*")])] == ["a"]
+
+
+# ------------------------------------------------------------------ 3. read-only, full disk, other filesystems
+
+def test_a_read_only_folder_is_refused_before_the_model(tmp_path, capsys, mock, example_text):
+    (tmp_path / "a.txt").write_text(example_text)
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o555)
+    try:
+        assert main(["generate", str(tmp_path / "a.txt"), "-o", str(ro / "b.md"), *MOCK_FLAGS]) == 2
+        _one_line(capsys.readouterr().err, "read-only")
+        assert main(["generate", str(tmp_path / "a.txt"), str(tmp_path / "a.txt"), "-o", str(ro), *MOCK_FLAGS]) == 2
+        _one_line(capsys.readouterr().err, "read-only")
+        assert list(ro.iterdir()) == [] and mock.calls == 0
+    finally:
+        ro.chmod(0o755)
+
+
+def test_a_read_only_file_is_refused_and_kept(tmp_path, capsys, mock, example_text):
+    (tmp_path / "a.txt").write_text(example_text)
+    out = tmp_path / "b.md"
+    out.write_text("keep me")
+    out.chmod(0o444)
+    assert main(["generate", str(tmp_path / "a.txt"), "-o", str(out), *MOCK_FLAGS]) == 2
+    _one_line(capsys.readouterr().err, "read-only")
+    assert out.read_text() == "keep me" and oct(out.stat().st_mode & 0o777) == "0o444" and mock.calls == 0
+
+
+def test_render_refuses_a_folder_or_a_device(tmp_path, capsys):
+    src = str(ROOT / "examples" / "vienna-talks.json")
+    assert main(["render", src, "-o", str(tmp_path)]) == 2
+    _one_line(capsys.readouterr().err, "is a folder")
+    assert main(["render", src, "-o", "/dev/null"]) == 2
+    _one_line(capsys.readouterr().err, "not a regular file")
+
+
+def _mount(path, options: str) -> None:
+    import subprocess
+
+    path.mkdir()
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)], capture_output=True)
+    if r.returncode:
+        pytest.skip(f"cannot mount a tmpfs here: {r.stderr.decode().strip()}")
+
+
+def _umount(path) -> None:
+    import subprocess
+
+    subprocess.run(["umount", "-l", str(path)], capture_output=True)
+
+
+def test_a_full_disk_leaves_the_old_file_intact_and_no_temp_file(tmp_path):
+    from briefing.errors import OutputError
+    from briefing.output.write import write_atomic
+
+    disk = tmp_path / "disk"
+    _mount(disk, "size=64k")
+    try:
+        target = disk / "b.md"
+        target.write_text("the earlier briefing")
+        with pytest.raises(OutputError) as e:
+            write_atomic(target, "x" * 200_000)
+        assert "No space left" in e.value.one_line() and "intact" in e.value.one_line()
+        assert target.read_text() == "the earlier briefing"
+        assert sorted(p.name for p in disk.iterdir()) == ["b.md"]
+    finally:
+        _umount(disk)
+
+
+def test_a_read_only_mount_is_refused_and_another_filesystem_is_written(tmp_path, capsys, mock, example_text):
+    (tmp_path / "a.txt").write_text(example_text)
+    ro, other = tmp_path / "ro", tmp_path / "other"
+    _mount(ro, "size=64k,ro")
+    try:
+        _mount(other, "size=1m")
+    except BaseException:
+        _umount(ro)
+        raise
+    try:
+        assert main(["generate", str(tmp_path / "a.txt"), "-o", str(ro / "b.md"), *MOCK_FLAGS]) == 2
+        _one_line(capsys.readouterr().err, "cannot write")
+        assert mock.calls == 0
+        # A destination on another filesystem: the temp file is made beside it, so the rename stays on one device.
+        assert main(["generate", str(tmp_path / "a.txt"), "-o", str(other / "b.md"), *MOCK_FLAGS]) == 0
+        assert (other / "b.md").read_text().startswith("#") and [p.name for p in other.iterdir()] == ["b.md"]
+    finally:
+        _umount(ro)
+        _umount(other)
+
+
+# ------------------------------------------------------------------ 5. render re-checks stored offsets
+
+def _tampered(tmp_path, version: str | None = None):
+    doc = json.loads((ROOT / "examples" / "vienna-talks.json").read_text())
+    ev = doc["extraction"]["bottom_line"]["evidence"][0]
+    ev["start"], ev["end"] = 100000, 100050
+    if version:
+        doc["schema_version"] = version
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(doc))
+    return path, doc
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_render_shows_a_span_that_does_not_match_the_text_as_unverified(fmt, tmp_path):
+    path, doc = _tampered(tmp_path)
+    out = tmp_path / f"t.{fmt}"
+    assert main(["render", str(path), "-f", fmt, "-o", str(out)]) == 0
+    page = out.read_text()
+    assert "100000" not in page and "100050" not in page
+    b = Briefing.model_validate(doc)
+    g = b.grounding
+    assert f"{g.supported - 1} of {g.total} items supported by the text" in page
+    assert "does not match the stored article text" in page
+    if fmt == "html":
+        anchors = set(re.findall(r'id="(ev-\d+)"', page))
+        assert set(re.findall(r'href="#(ev-\d+)"', page)) <= anchors
+
+
+def test_verified_checks_every_span_and_recomputes_the_figure(tmp_path):
+    from briefing.output.verify import verified
+
+    path, doc = _tampered(tmp_path)
+    b = Briefing.model_validate(doc)
+    v = verified(b)
+    kept = v.extraction.bottom_line.evidence
+    assert v.extraction.bottom_line.supported is False and len(kept) == len(b.extraction.bottom_line.evidence) - 1
+    assert all(b.article.text[s.start:s.end] == s.text for s in kept)
+    assert v.grounding.supported == b.grounding.supported - 1 and "bottom_line" in v.grounding.unsupported
+    good = Briefing.model_validate_json((ROOT / "examples" / "vienna-talks.json").read_text())
+    assert verified(good) is good  # a sound briefing is shown as stored
+
+
+def test_render_refuses_a_newer_schema_version(tmp_path, capsys):
+    path, _ = _tampered(tmp_path, version="9.0")
+    assert main(["render", str(path), "-f", "md"]) == 2
+    _one_line(capsys.readouterr().err, "newer than this tool's")
+
+
+# ------------------------------------------------------------------ 6. JSONL paths stay under the JSONL's folder
+
+def test_jsonl_paths_outside_the_folder_fail_as_their_own_items(tmp_path, example_text):
+    import os
+
+    from briefing.ingest.inputs import expand
+
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "ok.txt").write_text(example_text)
+    (tmp_path / "secret.txt").write_text(example_text)
+    os.symlink(tmp_path / "secret.txt", batch / "sneaky.txt")
+    jl = batch / "in.jsonl"
+    jl.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "ok", "path": "ok.txt"}, {"id": "etc", "path": "/etc/services"},
+        {"id": "up", "path": "../secret.txt"}, {"id": "link", "path": "sneaky.txt"}]) + "\n")
+    items = {i.id: i for i in expand([str(jl)])}
+    assert items["ok"].error is None and items["ok"].path == str(batch / "ok.txt")
+    for rid in ("etc", "up", "link"):
+        assert items[rid].error and "outside the JSONL's folder" in items[rid].error, rid
+        assert items[rid].path is None
+    allowed = {i.id: i for i in expand([str(jl)], allow_outside=True)}
+    assert all(i.error is None for i in allowed.values())
+
+
+def test_a_batch_with_an_outside_path_goes_on(tmp_path, capsys, mock, example_text):
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "ok.txt").write_text(example_text)
+    jl = batch / "in.jsonl"
+    jl.write_text(json.dumps({"id": "ok", "path": "ok.txt"}) + "\n" + json.dumps({"id": "etc", "path": "/etc/services"})
+                  + "\n")
+    code = main(["generate", str(jl), "-o", str(tmp_path / "out"), *MOCK_FLAGS])
+    records = {json.loads(line)["id"]: json.loads(line)
+               for line in (tmp_path / "out" / "manifest.jsonl").read_text().splitlines()}
+    assert code == 2 and records["ok"]["status"] == "ok" and records["etc"]["status"] == "failed"
+    assert "--allow-paths-outside" in records["etc"]["error"]
+    assert mock.calls == 1 and not any("/etc/services" in json.dumps(r) for r in mock.requests[0]["messages"])
