@@ -389,7 +389,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("models", help="list local models and which is the default")
     p.add_argument("--json", action="store_true", help="as JSON")
     p.set_defaults(func=cmd_models)
+
+    p = sub.add_parser("doctor", help="check the configured provider, endpoint, model and structured output")
+    p.add_argument("--start-local", action="store_true",
+                   help="for the local model: start its server and try one request (else only its file is checked)")
+    p.add_argument("-q", "--quiet", action="store_true", help=argparse.SUPPRESS)
+    _add_model_flags(p)
+    p.set_defaults(func=cmd_doctor)
     return parser
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from briefing import doctor
+
+    return doctor.main(_settings(args), start_local=args.start_local)
 
 
 def _version() -> str:

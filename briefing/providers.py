@@ -45,17 +45,20 @@ class Backend:
     #: at least ``context_tokens``, sized up to the article (``brief.context_for``), at most ``max_context_tokens``.
     context_tokens: int | None = None
     max_context_tokens: int | None = None
+    #: The server serves one model and answers whatever model name a request sends (llama.cpp's servers), so the
+    #: name need not be one ``GET /models`` lists.
+    any_model_name: bool = False
 
 
 #: provider → how to ask it for schema-valid JSON.
 BACKENDS: dict[str, Backend] = {b.name: b for b in (
     Backend("openai", "TOOLS", _openai_extras, default_model="gpt-4o-mini", needs_key=True),
-    Backend("llamacpp", "JSON_SCHEMA", _llamacpp_extras, default_model="local"),
+    Backend("llamacpp", "JSON_SCHEMA", _llamacpp_extras, default_model="local", any_model_name=True),
     # On two CPU cores a re-ask costs a whole second answer (60-120 s), and 12 of 13 re-asked answers of the 1.5B
     # model measured (10 eval briefings, 3 cassette recordings) still had a failing quote: flag and withhold
     # instead (--reask-grounding to re-ask).
     Backend("local", "JSON_SCHEMA", _llamacpp_extras, default_model="local", sections="brief",
-            reask_grounding=False, served_locally=True, context_tokens=4096,
+            reask_grounding=False, served_locally=True, context_tokens=4096, any_model_name=True,
             # Qwen2.5 takes 32K, but the f16 KV cache costs 28 KB a token: 18K keeps CLI + server under 2.5 GiB
             # (about 11,000 words of news text; README "Long articles").
             max_context_tokens=18432),
