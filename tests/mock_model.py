@@ -17,6 +17,8 @@ from typing import Any, Callable
 
 import httpx2
 
+from tests.helpers import EXAMPLE, SHARED, completion
+
 _LINE = re.compile(r"^\[(\d+)\] (.+)$", re.M)
 
 
@@ -59,17 +61,25 @@ def extraction_for(body: dict[str, Any], *, bad_ids: bool = False) -> dict[str, 
     return out
 
 
-def completion(content: str, *, model: str = "local", prompt_tokens: int = 1000,
-               completion_tokens: int = 300, finish_reason: str = "stop") -> dict[str, Any]:
-    return {"id": "chatcmpl-mock", "object": "chat.completion", "created": 0, "model": model,
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
-                         "finish_reason": finish_reason}],
-            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                      "total_tokens": prompt_tokens + completion_tokens}}
+def _is_synthesis(body: dict[str, Any]) -> bool:
+    return any("<findings>" in (m.get("content") or "") for m in body["messages"])
+
+
+def synthesis_for(body: dict[str, Any]) -> dict[str, Any]:
+    """A story's headline, bottom line and outlook citing real finding ids (the first and second findings)."""
+    found = sentences_of(body)
+    first = re.sub(r"^\(\d+ of \d+ reports\) ", "", found[0][1])
+    return {"headline": _words(first, 8, 120), "bottom_line": {"text": _words(first, 30, 420), "ev": [found[0][0]]},
+            "outlook": [{"text": _words(first, 12, 220), "likelihood": "likely", "confidence": "low",
+                         "basis": "The reports", "ev": [found[0][0]]}]}
 
 
 class MockModel:
     """The mock endpoint: counts requests, tracks how many are in flight at once, can delay and inject faults."""
+
+    #: The usage every answer reports.
+    PROMPT_TOKENS = 1000
+    COMPLETION_TOKENS = 300
 
     def __init__(self, *, delay: float = 0.0, hold: int = 0,
                  fault: Callable[[int, dict[str, Any]], httpx2.Response | None] | None = None):
@@ -101,8 +111,10 @@ class MockModel:
                 injected = self.fault(n, body)
                 if injected is not None:
                     return injected
-            content = json.dumps(extraction_for(body))
-            return httpx2.Response(200, json=completion(content, model=body.get("model", "local")))
+            content = json.dumps(synthesis_for(body) if _is_synthesis(body) else extraction_for(body))
+            return httpx2.Response(200, json=completion(content, model=body.get("model", "local"),
+                                                        prompt_tokens=self.PROMPT_TOKENS,
+                                                        completion_tokens=self.COMPLETION_TOKENS))
         finally:
             with self._lock:
                 self.in_flight -= 1
@@ -135,8 +147,6 @@ class MockModel:
 
 def articles(folder, n: int = 3) -> list[str]:
     """``n`` distinct articles (the example and texts of the shared corpus, ≥ 40 words each) as .txt files."""
-    from tests.conftest import EXAMPLE, SHARED
-
     texts = [EXAMPLE.read_text(encoding="utf-8")]
     for f in sorted((SHARED / "corpus").glob("*.json")):
         texts.append(json.loads(f.read_text(encoding="utf-8"))["text"])

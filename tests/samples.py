@@ -11,7 +11,7 @@ from briefing.grounding.grounder import Grounder
 from briefing.brief import build
 from briefing.schema import Briefing, Extraction
 
-from tests.conftest import EXAMPLE
+from tests.helpers import EXAMPLE
 
 FULL = {
     "headline": "US and China agree to move past balloon row after Vienna talks",

@@ -21,7 +21,8 @@ from briefing.store.cache import Cache
 from briefing.store.calllog import CallLog
 from briefing.config import Settings
 from briefing.errors import InputError
-from tests.mock_model import MockModel, articles
+from tests.helpers import completion
+from tests.mock_model import MockModel, articles, extraction_for, sentences_of
 
 
 def settings(**kw) -> Settings:
@@ -183,8 +184,6 @@ def test_usage_counts_reasks_and_failed_attempts(tmp_path):
         if "Toblerone" in json.dumps(body):       # and the second one an outage
             return httpx2.Response(503, json={"error": {"message": "mock overloaded"}})
         return None
-
-    from tests.mock_model import completion, extraction_for, sentences_of
 
     mock = MockModel(fault=fault)
     with Briefer(settings(max_retries=1), cache=None, client_factory=mock.client_factory()) as runner:

@@ -24,7 +24,8 @@ from briefing.config import Settings
 from briefing.providers import BACKENDS
 from briefing.brief import extract
 from briefing.schema import Briefing
-from tests.mock_model import articles, completion, extraction_for
+from tests.helpers import completion
+from tests.mock_model import articles, extraction_for
 
 DATA = Path(__file__).parent / "data" / "batch"
 

@@ -11,19 +11,13 @@ from briefing.text.article import Article
 from briefing.grounding.grounder import Grounder
 from briefing.brief import build
 from briefing.schema import Extraction
-from tests.conftest import ROOT
-from tests.test_grounding import _extraction
-
-
-def run(*args, stdin=None, env=None):
-    return subprocess.run([sys.executable, "-m", "briefing", *args], capture_output=True, text=True, input=stdin,
-                          cwd=ROOT, env={**os.environ, **(env or {})}, timeout=120)
+from tests.helpers import ROOT, extraction, run
 
 
 @pytest.fixture
 def briefing_json(tmp_path, example_text):
     art = Article(example_text)
-    ex = Extraction.model_validate(_extraction(), context={"check": Grounder(art, strict=False)})
+    ex = Extraction.model_validate(extraction(), context={"check": Grounder(art, strict=False)})
     path = tmp_path / "b.json"
     path.write_text(build(art, ex, model="m").model_dump_json(indent=2))
     return path

@@ -9,12 +9,11 @@ from briefing.grounding.match import locate
 from briefing.ingest.core import load
 from briefing.brief import generate
 from briefing.schema import Briefing
-from tests.conftest import EXAMPLE, ROOT
-from tests.test_pipeline import check_every_span
+from tests.helpers import EXAMPLE, ROOT, check_every_span
 
 
 @pytest.mark.vcr
-def test_generate_example_from_a_real_model_answer(model_settings, cassette_all_played):
+def test_generate_example_from_a_real_model_answer(model_settings):
     b = generate(load(str(EXAMPLE)), model_settings)
     assert isinstance(b, Briefing)
     doc = json.loads(b.model_dump_json())

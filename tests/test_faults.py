@@ -18,16 +18,14 @@ from briefing.text.article import Article
 from briefing.cli import main
 from briefing.config import Settings
 from briefing.errors import ModelError, OutputTruncatedError, RefusalError
-from briefing.model.call import make_client
 from briefing.brief import generate
-from tests.conftest import EXAMPLE
+from tests.helpers import EXAMPLE, completion, extraction, mock_client
 from tests.loopback import Loopback, Reply, closed_port
-from tests.test_grounding import _extraction
 
 LOOPBACK = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 ENDPOINT = "http://mock.invalid/v1"
 FAKE_KEY = "sk-test-faults-0123456789abcdefSECRET"
-GOOD = json.dumps(_extraction())
+GOOD = json.dumps(extraction())
 
 
 class Clock:
@@ -50,15 +48,6 @@ def clock(monkeypatch) -> Clock:
     c = Clock()
     monkeypatch.setattr(openai._base_client, "time", c)
     return c
-
-
-def completion(content: str | None, *, finish: str = "stop", refusal: str | None = None) -> dict:
-    message = {"role": "assistant", "content": content}
-    if refusal is not None:
-        message["refusal"] = refusal
-    return {"id": "x", "object": "chat.completion", "created": 0, "model": "local",
-            "choices": [{"index": 0, "finish_reason": finish, "message": message}],
-            "usage": {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150}}
 
 
 def api_error(status: int, message: str, headers: dict | None = None, **extra) -> httpx2.Response:
@@ -94,8 +83,7 @@ def settings(**over) -> Settings:
 
 def brief(endpoint: Endpoint, s: Settings | None = None):
     s = s or settings()
-    client = make_client(s, s.base_url, http_client=httpx2.Client(transport=httpx2.MockTransport(endpoint)))
-    return generate(Article(EXAMPLE.read_text()), s, client=client)
+    return generate(Article(EXAMPLE.read_text()), s, client=mock_client(s, endpoint))
 
 
 def fails(endpoint: Endpoint, s: Settings | None = None, kind=ModelError) -> ModelError:
@@ -116,7 +104,7 @@ def test_fault_429_retry_after_is_honoured_mock_transport(clock):
     b = brief(ep)
     assert len(ep.requests) == 2
     assert clock.sleeps == [2.0], "waited exactly what Retry-After asked"
-    assert b.extraction.headline == _extraction()["headline"]
+    assert b.extraction.headline == extraction()["headline"]
 
 
 def test_fault_429_exhausted_mock_transport(clock):
@@ -215,7 +203,7 @@ def test_fault_refusal_is_reported_as_such_mock_transport(clock, provider):
 
 
 def test_fault_truncated_answer_mock_transport(clock):
-    ep = Endpoint(httpx2.Response(200, json=completion('{"headline": "US and China', finish="length")))
+    ep = Endpoint(httpx2.Response(200, json=completion('{"headline": "US and China', finish_reason="length")))
     e = fails(ep, kind=OutputTruncatedError)
     assert "cut off at max_tokens=1400" in e.one_line() and len(ep.requests) == 1
 

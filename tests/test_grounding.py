@@ -10,31 +10,7 @@ from briefing.grounding.match import locate
 from briefing.grounding.names import is_anonymous, name_in, unknown_names
 from briefing.grounding.quotes import attribution_ok
 from briefing.schema import Extraction, Quote
-
-
-def _extraction(**over):
-    base = {
-        "headline": "US and China seek to move past balloon row",
-        "dateline": {"place": "WASHINGTON", "date": "May 11"},
-        "bottom_line": {"text": "Sullivan and Wang Yi held eight-hour talks in Vienna.", "ev": [4]},
-        "key_points": [
-            {"text": "Both sides agreed to maintain the channel of communication.", "ev": [14]},
-            {"text": "Sullivan raised concerns about American citizens detained in China.", "ev": [15]},
-            {"text": "Sullivan raised concerns about Chinese military aid to Russia.", "ev": [16]},
-        ],
-        "actors": [{"name": "Jake Sullivan", "role": "National Security Adviser", "affiliation": "United States",
-                    "stance": "Washington did not seek conflict.", "ev": [4]}],
-        "positions": [{"party": "China", "stance": "Talks were frank and constructive.", "ev": [5]}],
-        "timeline": [{"date": "Wednesday", "what": "Sullivan and Wang Yi held talks in Vienna.", "who": "Sullivan",
-                      "type": "CONSULT", "ev": [4]}],
-        "quotes": [{"speaker": "Daniel Russel", "text": "Both sides send strong - sometimes angry - messages"}],
-        "issues": [{"text": "Detained American citizens in China.", "ev": [15]}],
-        "outlook": [{"text": "The two sides will keep engaging.", "likelihood": "likely", "confidence": "moderate",
-                     "basis": "An official said the White House expects engagement.", "ev": [6]}],
-        "open_questions": [{"text": "When will Blinken visit Beijing?", "ev": [6]}],
-    }
-    base.update(over)
-    return base
+from tests.helpers import extraction
 
 
 @pytest.fixture
@@ -43,7 +19,7 @@ def article(example_text):
 
 
 def test_every_span_is_an_exact_slice(article):
-    ex = Extraction.model_validate(_extraction(), context={"check": Grounder(article)})
+    ex = Extraction.model_validate(extraction(), context={"check": Grounder(article)})
     for path, item in ex.items():
         assert item.evidence, path
         for span in item.evidence:
@@ -69,14 +45,14 @@ def test_quote_interrupted_by_attribution_matches_as_two_spans(article):
 
 
 def test_invented_quote_is_rejected_inside_validation_with_the_failure_named(article):
-    bad = _extraction(quotes=[{"speaker": "Jake Sullivan", "text": "We will never talk to Beijing again."}])
+    bad = extraction(quotes=[{"speaker": "Jake Sullivan", "text": "We will never talk to Beijing again."}])
     with pytest.raises(ValidationError) as err:
         Extraction.model_validate(bad, context={"check": Grounder(article)})
     assert "quotes[0]: quote is not verbatim in the article" in str(err.value)
 
 
 def test_failed_quote_is_dropped_and_listed_when_lenient(article):
-    bad = _extraction(quotes=[{"speaker": "Jake Sullivan", "text": "We will never talk to Beijing again."}])
+    bad = extraction(quotes=[{"speaker": "Jake Sullivan", "text": "We will never talk to Beijing again."}])
     ex = Extraction.model_validate(bad, context={"check": Grounder(article, strict=False)})
     g = finalize(ex, article)
     assert [q.text for q in g.dropped_quotes] == ["We will never talk to Beijing again."]
@@ -86,7 +62,7 @@ def test_failed_quote_is_dropped_and_listed_when_lenient(article):
 def test_with_no_quote_of_the_models_to_show_the_tool_chooses_attributed_ones(article):
     """The tool shows up to two quotes the article attributes (one per speaker first, in the article's order),
     marked chosen, verbatim, and left out of the grounding figure."""
-    bad = _extraction(quotes=[{"speaker": "Jake Sullivan", "text": "We will never talk to Beijing again."}])
+    bad = extraction(quotes=[{"speaker": "Jake Sullivan", "text": "We will never talk to Beijing again."}])
     ex = Extraction.model_validate(bad, context={"check": Grounder(article, strict=False)})
     g = finalize(ex, article)
     assert [(q.speaker, q.text[:25], q.chosen, q.supported) for q in ex.quotes] == [
@@ -95,7 +71,7 @@ def test_with_no_quote_of_the_models_to_show_the_tool_chooses_attributed_ones(ar
     for q in ex.quotes:
         assert [article.text[s.start:s.end] for s in q.evidence] == [q.text]
     assert g.total == sum(1 for _, i in ex.items() if i.supported is not None and not getattr(i, "chosen", 0)) + 1
-    shown = _extraction(quotes=[{"speaker": "the official", "text": "to look ahead from now on"}])
+    shown = extraction(quotes=[{"speaker": "the official", "text": "to look ahead from now on"}])
     ex = Extraction.model_validate(shown, context={"check": Grounder(article, strict=False)})
     finalize(ex, article)
     assert [(q.text, q.chosen) for q in ex.quotes] == [("to look ahead from now on", False)], \
@@ -108,7 +84,7 @@ def test_anonymous_officials_words_put_in_a_named_mouth_are_caught(article):
     assert spans
     assert attribution_ok(article, spans, "a senior US official")
     assert not attribution_ok(article, spans, "Jake Sullivan")
-    bad = _extraction(quotes=[{"speaker": "Jake Sullivan", "text": quote}])
+    bad = extraction(quotes=[{"speaker": "Jake Sullivan", "text": quote}])
     ex = Extraction.model_validate(bad, context={"check": Grounder(article)})
     q = ex.quotes[0]
     assert (q.speaker, q.model_speaker, q.supported) == ("the official", "Jake Sullivan", True), \
@@ -119,10 +95,10 @@ def test_a_wrong_speaker_is_replaced_by_the_one_the_attribution_names(article):
     quote = "appears to be practically the only significant channel still functioning."
     spans = locate(article.text, quote)
     assert attribution_ok(article, spans, "Daniel Russel") and not attribution_ok(article, spans, "Wang Yi")
-    bad = _extraction(quotes=[{"speaker": "Wang Yi", "text": quote}])
+    bad = extraction(quotes=[{"speaker": "Wang Yi", "text": quote}])
     ex = Extraction.model_validate(bad, context={"check": Grounder(article)})
     assert ex.quotes[0].speaker == "Daniel Russel", "'Daniel Russel, the top US diplomat …, said' is read"
-    anonymous = _extraction(quotes=[{"speaker": "Wang Yi", "text": "We are now trying to go beyond that"}])
+    anonymous = extraction(quotes=[{"speaker": "Wang Yi", "text": "We are now trying to go beyond that"}])
     ex = Extraction.model_validate(anonymous, context={"check": Grounder(article)})
     assert ex.quotes[0].speaker == "the official"
 
@@ -144,7 +120,7 @@ def test_pronoun_attribution_follows_the_previous_sentences(article):
 
 
 def test_wrong_citation_is_relocated_to_the_sentence_that_states_the_claim(article):
-    moved = _extraction(issues=[{"text": "Sullivan raised concerns about American citizens detained in China.",
+    moved = extraction(issues=[{"text": "Sullivan raised concerns about American citizens detained in China.",
                                  "ev": [25]}])
     ex = Extraction.model_validate(moved, context={"check": Grounder(article)})
     item = ex.issues[0]
@@ -153,13 +129,13 @@ def test_wrong_citation_is_relocated_to_the_sentence_that_states_the_claim(artic
 
 
 def test_citing_a_sentence_that_does_not_exist_is_a_hard_failure(article):
-    bad = _extraction(issues=[{"text": "Tariffs on steel will double next year.", "ev": [99]}])
+    bad = extraction(issues=[{"text": "Tariffs on steel will double next year.", "ev": [99]}])
     with pytest.raises(ValidationError, match=r"issues\[0\]: cites sentence \[99\]"):
         Extraction.model_validate(bad, context={"check": Grounder(article)})
 
 
 def test_a_claim_no_sentence_states_is_flagged_not_reasked(article):
-    odd = _extraction(issues=[{"text": "Tariffs on steel will double next year.", "ev": [25]}])
+    odd = extraction(issues=[{"text": "Tariffs on steel will double next year.", "ev": [25]}])
     ex = Extraction.model_validate(odd, context={"check": Grounder(article)})
     assert ex.issues[0].supported is False and not ex.issues[0].located
     assert "do not state it" in ex.issues[0].problems[0]
@@ -174,7 +150,7 @@ def test_names_and_aliases():
 
 
 def test_invented_actor_is_listed_as_unknown_name(article):
-    over = _extraction(actors=[{"name": "Emmanuel Macron", "role": None, "affiliation": "France",
+    over = extraction(actors=[{"name": "Emmanuel Macron", "role": None, "affiliation": "France",
                                 "stance": None, "ev": [4]}])
     ex = Extraction.model_validate(over, context={"check": Grounder(article, strict=False)})
     g = finalize(ex, article)
@@ -220,7 +196,7 @@ def test_the_dateline_is_found_by_the_tool_in_the_text(text, place, date):
 
 def test_a_models_dateline_is_replaced_by_the_one_in_the_text(article):
     """Models invented datelines ('Vienna, Austria') and copied the metadata date; the tool reads the text."""
-    ex = Extraction.model_validate(_extraction(dateline={"place": "Vienna, Austria", "date": "2023-05-11"}),
+    ex = Extraction.model_validate(extraction(dateline={"place": "Vienna, Austria", "date": "2023-05-11"}),
                                    context={"check": Grounder(article, strict=False)})
     assert (ex.dateline.place, ex.dateline.date, ex.dateline.supported) == ("WASHINGTON", "May 11", True)
 

@@ -13,7 +13,7 @@ import pytest
 
 from briefing.grounding.match import locate
 from briefing.schema import Briefing
-from tests.conftest import EXAMPLE, ROOT
+from tests.helpers import EXAMPLE, ROOT, check_every_span
 
 pytestmark = pytest.mark.slow
 
@@ -58,7 +58,6 @@ def test_local_model_generates_a_grounded_briefing(tmp_path, local_env):
     for q in b.extraction.quotes:
         assert locate(b.article.text, q.text), f"quote not verbatim: {q.text!r}"
     doc = json.loads(out.read_text())
-    from tests.test_pipeline import check_every_span
 
     check_every_span(doc)
     assert set(_servers()) <= set(before), "the model server was left running"

@@ -1,4 +1,5 @@
-"""The pipeline end to end: a real model answer replayed from a cassette, and re-ask flows on mock transports."""
+"""The brief path on mock transports: re-asks, --strict, the sections profile, length caps (a real model answer
+replayed from a cassette is in test_example.py)."""
 
 import json
 
@@ -8,41 +9,11 @@ import pytest
 from briefing.text.article import Article
 from briefing.config import Settings
 from briefing.errors import ModelError, UngroundedError
-from briefing.model.call import make_client
 from briefing.brief import generate
-from tests.test_grounding import _extraction
-
-
-def spans_in(node):
-    """Every span object anywhere in a JSON document."""
-    if isinstance(node, dict):
-        if set(node) == {"text", "start", "end"}:
-            yield node
-        for v in node.values():
-            yield from spans_in(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from spans_in(v)
-
-
-def check_every_span(doc: dict) -> int:
-    text = doc["article"]["text"]
-    n = 0
-    for span in spans_in(doc):
-        assert text[span["start"]:span["end"]] == span["text"], span
-        n += 1
-    return n
+from tests.helpers import completion, extraction, mock_client
 
 
 # --------------------------------------------------------------------------------------- mock transports
-
-def _completion(content: str, prompt_tokens=100, completion_tokens=50, finish="stop") -> dict:
-    return {"id": "x", "object": "chat.completion", "created": 0, "model": "local",
-            "choices": [{"index": 0, "finish_reason": finish,
-                         "message": {"role": "assistant", "content": content}}],
-            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                      "total_tokens": prompt_tokens + completion_tokens}}
-
 
 class Script:
     """A mock transport answering chat completions from a list, recording the requests it saw."""
@@ -53,11 +24,7 @@ class Script:
 
     def __call__(self, request):
         self.requests.append(json.loads(request.content))
-        return httpx2.Response(200, json=_completion(self.contents.pop(0)))
-
-
-def _mock_client(script, settings):
-    return make_client(settings, "http://mock.invalid/v1", http_client=httpx2.Client(transport=httpx2.MockTransport(script)))
+        return httpx2.Response(200, json=completion(self.contents.pop(0)))
 
 
 SETTINGS = Settings(provider="llamacpp", base_url="http://mock.invalid/v1", model="local", max_retries=1,
@@ -65,9 +32,9 @@ SETTINGS = Settings(provider="llamacpp", base_url="http://mock.invalid/v1", mode
 
 
 def test_misquote_is_reasked_then_flagged_mock_transport(example_text):
-    bad = _extraction(quotes=[{"speaker": "Jake Sullivan", "text": "We will never talk to Beijing again."}])
+    bad = extraction(quotes=[{"speaker": "Jake Sullivan", "text": "We will never talk to Beijing again."}])
     script = Script(json.dumps(bad), json.dumps(bad))
-    b = generate(Article(example_text), SETTINGS, client=_mock_client(script, SETTINGS))
+    b = generate(Article(example_text), SETTINGS, client=mock_client(SETTINGS, script))
     assert len(script.requests) == 2, "one re-ask"
     reask = script.requests[1]["messages"]
     assert "quotes[0]: quote is not verbatim in the article" in json.dumps(reask)
@@ -83,38 +50,37 @@ def test_a_misattributed_quote_takes_the_articles_speaker_without_a_reask_mock_t
     """Grounding reads the attribution ('the official replied') instead of re-asking; the model's speaker is kept
     alongside, and the briefing says the speaker was corrected."""
     quote = "I think both sides have realized that this unfortunate incident has led to a little pause in engagement."
-    wrong = _extraction(quotes=[{"speaker": "Jake Sullivan", "text": quote}])
+    wrong = extraction(quotes=[{"speaker": "Jake Sullivan", "text": quote}])
     script = Script(json.dumps(wrong))
-    b = generate(Article(example_text), SETTINGS, client=_mock_client(script, SETTINGS))
+    b = generate(Article(example_text), SETTINGS, client=mock_client(SETTINGS, script))
     assert len(script.requests) == 1, "no re-ask"
     assert [(q.speaker, q.model_speaker) for q in b.extraction.quotes] == [("the official", "Jake Sullivan")]
     assert b.extraction.quotes[0].supported and not b.grounding.dropped_quotes
 
 
 def test_strict_refuses_an_unsupported_briefing_mock_transport(example_text):
-    odd = _extraction(issues=[{"text": "Tariffs on steel will double next year.", "ev": [25]}])
+    odd = extraction(issues=[{"text": "Tariffs on steel will double next year.", "ev": [25]}])
     script = Script(json.dumps(odd))
     with pytest.raises(UngroundedError, match=r"unsupported: issues\[0\]"):
-        generate(Article(example_text), SETTINGS, strict=True, client=_mock_client(script, SETTINGS))
+        generate(Article(example_text), SETTINGS, strict=True, client=mock_client(SETTINGS, script))
 
 
 def test_schema_invalid_answers_fail_with_attempt_count_mock_transport(example_text):
     script = Script('{"headline": "only"}', '{"headline": "only"}')
     with pytest.raises(ModelError, match=r"no valid answer after 2 attempt\(s\)") as err:
-        generate(Article(example_text), SETTINGS, client=_mock_client(script, SETTINGS))
+        generate(Article(example_text), SETTINGS, client=mock_client(SETTINGS, script))
     assert err.value.attempts == 2 and err.value.usage.prompt_tokens == 200
 
 
 def test_a_text_cut_off_at_its_length_cap_ends_at_a_sentence_or_word():
     from briefing.brief import _trim_capped
     from briefing.schema import Extraction
-    from tests.test_grounding import _extraction
 
     first = "Sullivan and Wang Yi met in Vienna for eight hours of talks on Wednesday and Thursday. "
     capped = (first + "The White House hopes the talks pave the way for more communication between the world's "
                       "two largest economies, the official said, and both sides agreed to keep talking " * 3)[:420]
     assert len(capped) == 420
-    ex = Extraction.model_validate(_extraction(bottom_line={"text": capped, "ev": [4]}))
+    ex = Extraction.model_validate(extraction(bottom_line={"text": capped, "ev": [4]}))
     ex.key_points[0].text = ("word " * 60)[:220]
     _trim_capped(ex)
     assert ex.bottom_line.text == first.strip()
@@ -123,7 +89,7 @@ def test_a_text_cut_off_at_its_length_cap_ends_at_a_sentence_or_word():
     ex.key_points[0].text = ex.key_points[0].text[:220]
     _trim_capped(ex)
     assert len(ex.key_points[0].text) <= 220 and ex.key_points[0].text.endswith(" …")
-    assert ex.key_points[1].text == _extraction()["key_points"][1]["text"], "texts under the cap are kept"
+    assert ex.key_points[1].text == extraction()["key_points"][1]["text"], "texts under the cap are kept"
 
 
 def test_the_brief_profile_asks_for_its_sections_only_mock_transport(example_text):
@@ -131,9 +97,9 @@ def test_the_brief_profile_asks_for_its_sections_only_mock_transport(example_tex
     from briefing.schema import PROFILES
 
     keep = ("headline", "bottom_line", *PROFILES["brief"])
-    script = Script(json.dumps({k: v for k, v in _extraction().items() if k in keep}))
+    script = Script(json.dumps({k: v for k, v in extraction().items() if k in keep}))
     settings = SETTINGS.with_(sections="brief")
-    b = generate(Article(example_text), settings, client=_mock_client(script, settings))
+    b = generate(Article(example_text), settings, client=mock_client(settings, script))
     sent = script.requests[0]
     assert list(sent["response_format"]["schema"]["properties"]) == list(keep), "the grammar has the brief sections"
     assert "positions[].party" not in sent["messages"][0]["content"], "nor does the field guide list the others"
@@ -142,10 +108,10 @@ def test_the_brief_profile_asks_for_its_sections_only_mock_transport(example_tex
 
 
 def test_without_grounding_reasks_a_misquote_is_flagged_in_one_call_mock_transport(example_text):
-    bad = _extraction(quotes=[{"speaker": "Daniel Russel", "text": "We will never talk to China again."}])
+    bad = extraction(quotes=[{"speaker": "Daniel Russel", "text": "We will never talk to China again."}])
     script = Script(json.dumps(bad))
     settings = SETTINGS.with_(reask_grounding=False)
-    b = generate(Article(example_text), settings, client=_mock_client(script, settings))
+    b = generate(Article(example_text), settings, client=mock_client(settings, script))
     assert len(script.requests) == 1 and b.meta.usage["attempts"] == 1
     assert [q.text for q in b.grounding.dropped_quotes] == ["We will never talk to China again."]
 

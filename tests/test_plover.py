@@ -5,9 +5,7 @@ from briefing.grounding.grounder import Grounder
 from briefing.brief import build
 from briefing.output.plover import json_schema, to_jsonl
 from briefing.schema import Extraction
-from tests.conftest import ROOT
-from tests.test_cli import run
-from tests.test_grounding import _extraction
+from tests.helpers import ROOT, extraction, run
 
 SHIPPED = ROOT / "schemas" / "plover-event.schema.json"
 
@@ -20,7 +18,7 @@ def test_plover_rows_validate_against_the_shipped_schema(example_text, tmp_path)
     from jsonschema import Draft202012Validator
 
     art = Article(example_text, date="2023-05-11")
-    data = _extraction()
+    data = extraction()
     data["timeline"].append({"date": "February", "what": "The US shot down a Chinese balloon.", "who": "US",
                              "recipient": "China", "type": "ASSAULT", "mode": "aerial", "ev": [8]})
     data["timeline"].append({"date": None, "what": "Blinken canceled a planned trip to Beijing.", "who": "Blinken",

@@ -11,13 +11,13 @@ from briefing.brief import build
 from briefing.output.render import FORMATS, render
 from briefing.schema import Extraction
 from briefing.errors import RenderError
-from tests.test_grounding import _extraction
+from tests.helpers import extraction
 
 
 @pytest.fixture
 def briefing(example_text):
     art = Article(example_text, title="US, China to move beyond balloon accident", date="2023-05-11")
-    data = _extraction(issues=[{"text": "Tariffs on steel will double next year.", "ev": [25]}])
+    data = extraction(issues=[{"text": "Tariffs on steel will double next year.", "ev": [25]}])
     ex = Extraction.model_validate(data, context={"check": Grounder(art, strict=False)})
     return build(art, ex, model="test-model", provider="llamacpp")
 
@@ -62,7 +62,7 @@ def test_html_is_self_contained_and_links_every_claim_to_its_evidence(briefing):
 
 def test_html_escapes_model_and_article_text(example_text):
     art = Article(example_text + '\n\nA caption <img src=x onerror="alert(1)"> and <script>alert(2)</script>.')
-    data = _extraction(headline='<script>alert("x")</script> talks')
+    data = extraction(headline='<script>alert("x")</script> talks')
     ex = Extraction.model_validate(data, context={"check": Grounder(art, strict=False)})
     html = render(build(art, ex), "html")
     assert "<script>" not in html and "<img" not in html
@@ -84,7 +84,7 @@ def test_formats_are_a_table():
 
 def test_markdown_makes_model_and_article_text_inert(example_text):
     art = Article(example_text + '\n\nA caption <img src=x onerror="alert(1)"> here.')
-    data = _extraction(headline='<script>alert("x")</script> [click](javascript:alert(1)) talks')
+    data = extraction(headline='<script>alert("x")</script> [click](javascript:alert(1)) talks')
     ex = Extraction.model_validate(data, context={"check": Grounder(art, strict=False)})
     md = render(build(art, ex), "md")
     assert "<script" not in md and "<img" not in md
@@ -103,7 +103,7 @@ def test_verified_quotes_show_the_source_slice_not_the_models_copy(briefing):
 def test_items_the_tool_re_cited_are_marked_as_such(example_text):
     """The model cited [3] for a claim sentence [15] states: grounding re-anchors it, and the page says so."""
     art = Article(example_text)
-    data = _extraction(key_points=[
+    data = extraction(key_points=[
         {"text": "Sullivan raised concerns about American citizens detained in China.", "ev": [3]},
         {"text": "Both sides agreed to maintain the channel of communication.", "ev": [14]},
         {"text": "Sullivan raised concerns about Chinese military aid to Russia.", "ev": [16]}])
@@ -120,7 +120,7 @@ def test_items_the_tool_re_cited_are_marked_as_such(example_text):
 
 def test_an_event_without_a_plover_type_shows_no_type(example_text):
     art = Article(example_text)
-    data = _extraction(timeline=[{"date": None, "what": "Blinken canceled a planned trip to Beijing.",
+    data = extraction(timeline=[{"date": None, "what": "Blinken canceled a planned trip to Beijing.",
                                   "who": "Blinken", "type": None, "ev": [8]}])
     b = build(art, Extraction.model_validate(data, context={"check": Grounder(art, strict=False)}))
     line = next(x for x in render(b, "md").splitlines() if "Blinken canceled" in x)
@@ -130,7 +130,7 @@ def test_an_event_without_a_plover_type_shows_no_type(example_text):
 
 def test_a_quote_whose_speaker_the_tool_took_from_the_article_says_so(example_text):
     art = Article(example_text)
-    data = _extraction(quotes=[{"speaker": "Jake Sullivan", "text": "We are now trying to go beyond that"}])
+    data = extraction(quotes=[{"speaker": "Jake Sullivan", "text": "We are now trying to go beyond that"}])
     b = build(art, Extraction.model_validate(data, context={"check": Grounder(art, strict=False)}))
     line = next(x for x in render(b, "md").splitlines() if "We are now trying" in x)
     assert "— **the official** ✓" in line
@@ -142,9 +142,9 @@ def test_a_quote_whose_speaker_the_tool_took_from_the_article_says_so(example_te
 
 def test_the_sources_date_is_shown_under_the_headline(example_text):
     art = Article(example_text, date="2016-11-08")
-    b = build(art, Extraction.model_validate(_extraction(), context={"check": Grounder(art, strict=False)}))
+    b = build(art, Extraction.model_validate(extraction(), context={"check": Grounder(art, strict=False)}))
     assert "\n*Source dated 8 November 2016.*\n" in render(b, "md")
     assert " · 8 November 2016</p>" in render(b, "html")
     undated = build(Article(example_text), Extraction.model_validate(
-        _extraction(), context={"check": Grounder(Article(example_text), strict=False)}))
+        extraction(), context={"check": Grounder(Article(example_text), strict=False)}))
     assert "Source dated" not in render(undated, "md")

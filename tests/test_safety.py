@@ -14,9 +14,8 @@ from briefing.grounding.match import locate, normalize
 from briefing.ingest.core import load
 from briefing.model.prompts import render_messages
 from briefing.schema import Briefing, Extraction
-from tests.conftest import ROOT
+from tests.helpers import DATA, ROOT, completion, mock_client
 
-DATA = ROOT / "tests" / "data"
 INJECTION_PAGE = DATA / "news-page-injection.html"
 #: A made-up key: it must reach the endpoint (Authorization header) and nowhere else.
 FAKE_KEY = "sk-test-briefing-0123456789abcdefSECRET"
@@ -53,7 +52,7 @@ def _model_strings(ex: Extraction) -> list[str]:
 # ------------------------------------------------------------------------------------------ prompt injection
 
 @pytest.mark.vcr
-def test_prompt_injection_in_a_saved_news_page(model_settings, cassette_all_played, tmp_path, monkeypatch, capsys):
+def test_prompt_injection_in_a_saved_news_page(model_settings, tmp_path, monkeypatch, capsys):
     """``briefing generate page.html`` on a saved news page whose body carries an "ignore previous instructions"
     paragraph: a real model answer (recorded), checked for schema, system-prompt leaks, invented content and the
     API key."""
@@ -238,10 +237,8 @@ def test_html_output_escapes_hostile_article_and_model_answer_mock_transport(tmp
     import httpx2
 
     from briefing.config import Settings
-    from briefing.model.call import make_client
     from briefing.brief import generate
     from briefing.output.render import render
-    from tests.test_faults import completion
 
     src = tmp_path / "hostile.txt"
     src.write_text(HOSTILE_ARTICLE)
@@ -250,8 +247,7 @@ def test_html_output_escapes_hostile_article_and_model_answer_mock_transport(tmp
     answer = json.dumps(_hostile_answer(article))
     s = Settings(provider="llamacpp", base_url="http://mock.invalid/v1", model="local", max_retries=0,
                  http_retries=0)
-    client = make_client(s, s.base_url, http_client=httpx2.Client(
-        transport=httpx2.MockTransport(lambda request: httpx2.Response(200, json=completion(answer)))))
+    client = mock_client(s, lambda request: httpx2.Response(200, json=completion(answer)))
     b = generate(article, s, client=client)
     assert b.extraction.quotes and b.extraction.quotes[0].supported, "the verbatim quote with <script> is shown"
 
@@ -295,9 +291,21 @@ def test_settings_repr_hides_the_key():
 
 
 def test_no_cassette_holds_a_key_or_authorization_header():
-    cassettes = list((ROOT / "cassettes").rglob("*.yaml"))
+    import yaml
+
+    cassettes = sorted((ROOT / "cassettes").rglob("*.yaml"))
+    recorded = {f"{c.parent.name}.py::{c.stem}" for c in cassettes}
+    assert {"test_example.py::test_generate_example_from_a_real_model_answer",
+            "test_safety.py::test_prompt_injection_in_a_saved_news_page"} <= recorded, sorted(recorded)
     for c in cassettes:
         text = c.read_text()
+        interactions = yaml.safe_load(text)["interactions"]
+        assert interactions, f"{c}: no interactions"
+        for i in interactions:  # parsed, not only searched: no secret header under any spelling
+            for part in ("request", "response"):
+                names = {h.lower() for h in i[part].get("headers") or {}}
+                assert not names & {"authorization", "api-key", "x-api-key", "cookie", "set-cookie"}, (c, names)
+            assert "json" in i["request"]["body"], f"{c}: request body not stored as readable JSON"
         assert not re.search(r"(?i)^\s*-?\s*authorization\s*:", text, re.M), c
         assert not re.search(r"\bBearer\s+\S+", text), c
         assert not re.search(r"\bsk-[A-Za-z0-9_\-]{16,}", text), c

@@ -55,9 +55,9 @@ def test_enums_constrain_plover_and_likelihood():
 
 
 def test_key_points_bounds_are_validated():
-    from tests.test_grounding import _extraction
+    from tests.helpers import extraction
 
-    data = _extraction()
+    data = extraction()
     data["key_points"] = data["key_points"][:2]
     with pytest.raises(ValidationError, match="key_points"):
         Extraction.model_validate(data)
@@ -65,18 +65,18 @@ def test_key_points_bounds_are_validated():
 
 def test_the_brief_profile_asks_for_fewer_sections_and_converts_to_a_full_extraction():
     from briefing.schema import PROFILES, extraction_model
-    from tests.test_grounding import _extraction
+    from tests.helpers import extraction
 
     brief = extraction_model("brief")
     schema = brief.model_json_schema()
     assert list(schema["properties"]) == ["headline", "bottom_line", *PROFILES["brief"]]
     assert schema["required"] == list(schema["properties"]), "every asked section is required"
     assert extraction_model("full") is Extraction and extraction_model("brief") is brief
-    answer = brief.model_validate({k: v for k, v in _extraction().items() if k in schema["properties"]})
+    answer = brief.model_validate({k: v for k, v in extraction().items() if k in schema["properties"]})
     ex = Extraction.model_validate(answer.model_dump())
     assert ex.positions == [] and ex.timeline == [] and ex.key_points == answer.key_points
     with pytest.raises(ValidationError):  # a section outside the profile is not accepted from the model
-        brief.model_validate(_extraction())
+        brief.model_validate(extraction())
     from briefing.config import SECTION_PROFILES
 
     assert tuple(PROFILES) == SECTION_PROFILES, "the flag's choices are the schema's profiles"
@@ -87,9 +87,9 @@ def test_the_brief_profile_asks_for_fewer_sections_and_converts_to_a_full_extrac
 def test_optional_sections_bind_the_model_but_not_a_briefing_read_back():
     schema = Extraction.model_json_schema()
     assert schema["properties"]["positions"]["minItems"] == 1
-    from tests.test_grounding import _extraction
+    from tests.helpers import extraction
 
-    assert Extraction.model_validate(_extraction(positions=[], issues=[])).positions == []
+    assert Extraction.model_validate(extraction(positions=[], issues=[])).positions == []
 
 
 def test_placeholder_words_in_optional_texts_are_null():
