@@ -1,0 +1,94 @@
+"""Harvest the claims of the snapshotted briefings into records to label (run once; labels are added by hand).
+
+    .venv/bin/python tests/data/claims/harvest.py > /tmp/claims.jsonl
+
+Each snapshot in ``briefings/`` is a real model briefing as committed (``SOURCES`` names where and when); the
+record holds what the tool showed at the time: the claim as shown, the model's cited ids, those sentences, the
+evidence spans and the verdict."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+ROOT = HERE.parents[2]
+sys.path.insert(0, str(ROOT))
+
+#: snapshot name -> (committed path, commit)
+SOURCES: dict[str, tuple[str, str]] = {}
+for stem in ["01-toblerone-shape-change-anger-standard", "02-croydon-tram-overturns-nypost",
+             "03-china-boy-well-rescue-dailymail", "04-seattle-shooting-near-trump-protest-dailymail",
+             "05-lady-gaga-trump-tower-protest-independent", "06-cubs-win-world-series-independent"]:
+    SOURCES[f"brief-{stem}.json"] = (f"eval/briefings/{stem}.json", "213993c")
+    SOURCES[f"full-{stem}.json"] = (f"eval/full/briefings/{stem}.json", "213993c")
+    SOURCES[f"full11-{stem}.json"] = (f"eval/full/briefings/{stem}.json", "b769375")
+SOURCES["example-vienna-talks.json"] = ("examples/vienna-talks.json", "213993c")
+SOURCES["example11-vienna-talks.json"] = ("examples/vienna-talks.json", "41b93f4")
+SOURCES["example10-vienna-talks.json"] = ("examples/vienna-talks.json", "86d42d0")
+
+
+def snapshot() -> None:
+    for name, (path, commit) in SOURCES.items():
+        text = subprocess.check_output(["git", "show", f"{commit}:{path}"], cwd=ROOT, text=True)
+        (HERE / "briefings" / name).write_text(text, encoding="utf-8")
+
+
+def shown(kind: str, item: dict) -> str:
+    """The claim as the briefing shows it."""
+    if kind == "actor":
+        return item["name"] + (f" — {item['role']}" if item.get("role") else "")
+    if kind == "position":
+        return f"{item['party']}: {item['stance']}"
+    if kind == "event":
+        return f"{item.get('date') or 'Undated'} — {item['what']}" + (f" ({item['who']})" if item.get("who") else "")
+    if kind == "quote":
+        return f"“{item['text']}” — {item['speaker']}"
+    return item["text"]
+
+
+KINDS = {"key_points": "key_point", "actors": "actor", "positions": "position", "timeline": "event",
+         "issues": "issue", "outlook": "outlook", "open_questions": "question", "quotes": "quote"}
+
+
+def records(name: str) -> list[dict]:
+    from briefing.eval.reground import answer_of
+    from briefing.schema import Briefing
+    from briefing.text.article import Article
+
+    b = Briefing.model_validate_json((HERE / "briefings" / name).read_text(encoding="utf-8"))
+    sents = Article(b.article.text).sentences
+    ex = b.extraction
+    answer = answer_of(b)  # the model's quotes in the order a re-grounding sees them
+    src, commit = SOURCES[name]
+    out = [dict(file=name, source=f"{src}@{commit}", path="headline", kind="headline", text=ex.headline,
+                cited=[], cited_text=[], evidence=[], supported_then=None)]
+
+    def rec(path: str, kind: str, item) -> dict:
+        ev = list(getattr(item, "ev", []) or [])
+        return dict(file=name, source=f"{src}@{commit}", path=path, kind=kind, text=shown(kind, item.model_dump()),
+                    cited=ev, cited_text=[sents[i - 1].text if 1 <= i <= len(sents) else None for i in ev],
+                    evidence=[sp.text for sp in item.evidence], located=item.located,
+                    supported_then=item.supported, problems_then=item.problems)
+
+    out.append(rec("bottom_line", "bottom_line", ex.bottom_line))
+    for section, kind in KINDS.items():
+        if section == "quotes":
+            quotes = [q for q in [*ex.quotes, *b.grounding.dropped_quotes] if not q.chosen]
+            for i, q in enumerate(quotes):
+                assert q.text == answer["quotes"][i]["text"]
+                out.append(rec(f"quotes[{i}]", kind, q))
+            continue
+        for i, item in enumerate(getattr(ex, section)):
+            out.append(rec(f"{section}[{i}]", kind, item))
+    return out
+
+
+if __name__ == "__main__":
+    if "--snapshot" in sys.argv:
+        snapshot()
+    for name in sorted(SOURCES):
+        for r in records(name):
+            print(json.dumps(r, ensure_ascii=False))
