@@ -245,7 +245,8 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from briefing.eval.core import report_from_dir, run, write_report
+    from briefing.eval.report import report_from_dir, write_report
+    from briefing.eval.run import run
 
     say = _progress(args.quiet)
     if bool(args.corpus) == bool(args.from_dir):
@@ -255,7 +256,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.from_dir:
         out = args.output or args.from_dir
         if args.reground:
-            from briefing.eval.core import reground_dir
+            from briefing.eval.reground import reground_dir
 
             say(f"grounding {len(reground_dir(args.from_dir, out))} saved answer(s) again into {out}")
         report = report_from_dir(out)

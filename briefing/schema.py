@@ -9,6 +9,8 @@ stops a small model from looping until max_tokens.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from enum import Enum
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
@@ -64,6 +66,42 @@ def _null_word(value: Any) -> Any:
 MaybeText = Annotated[str | None, BeforeValidator(_null_word)]
 
 
+class Role(str, Enum):
+    """What a text field holds, for the checks that read text by kind (the briefing's unknown names, the eval's
+    invented names). Declared once, on the field, as ``Annotated[str, Role.NAME]``: pydantic keeps it in the
+    field's metadata and leaves it out of the JSON Schema the model sees. :func:`fields_by_role` reads it."""
+
+    NAME = "name"  #: a person, body or place as the article names it: the whole value must occur there
+    TITLE = "title"  #: a role or title ("Foreign Minister"): capitalised names inside it are read
+    TEXT = "text"  #: free text in the model's words (claims, stances, questions): names inside it are read
+    HEADLINE = "headline"  #: free text too, but in title case its capitals do not mark names
+    QUOTE = "quote"  #: words copied verbatim from the article (checked by locating them, not for names)
+    DATE = "date"  #: a date as written
+
+
+def role_of(field: Any) -> Role | None:
+    """The :class:`Role` a model field (``Model.model_fields[name]``) declares, or None."""
+    return next((m for m in field.metadata if isinstance(m, Role)), None)
+
+
+def fields_by_role(model: BaseModel, path: str = "") -> Iterator[tuple[str, Role, str]]:
+    """Every non-empty text field that declares a role, as ``(path, role, value)`` ("actors[0].name"), in field
+    order, through nested items and lists of items."""
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name)
+        where = f"{path}.{name}" if path else name
+        role = role_of(field)
+        if role is not None:
+            if isinstance(value, str) and value:
+                yield where, role, value
+        elif isinstance(value, BaseModel):
+            yield from fields_by_role(value, where)
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                if isinstance(v, BaseModel):
+                    yield from fields_by_role(v, f"{where}[{i}]")
+
+
 def _text(max_chars: int, description: str) -> Any:
     return Field(min_length=1, max_length=max_chars, description=description)
 
@@ -113,44 +151,47 @@ class Cited(Item):
 
 
 class Point(Cited):
-    text: str = _text(220, "One fact, at most 15 words, in your own words.")
+    text: Annotated[str, Role.TEXT] = _text(220, "One fact, at most 15 words, in your own words.")
     ev: Ids
 
 
 class Dateline(Item):
-    place: str | None = Field(max_length=60, description="Place of the dateline, as written, or null.")
-    date: str | None = Field(max_length=40, description="Date of the dateline, as written, or null.")
+    place: Annotated[str | None, Role.NAME] = Field(max_length=60, description="Place of the dateline, as written, "
+                                                                             "or null.")
+    date: Annotated[str | None, Role.DATE] = Field(max_length=40, description="Date of the dateline, as written, "
+                                                                            "or null.")
     iso: SkipJsonSchema[str | None] = Field(default=None, description="ISO date when derivable (computed).")
 
 
 class BottomLine(Cited):
-    text: str = _text(420, "Who did what, where, when and why, in one sentence of at most 30 words; give the day "
-                           "or date the article gives.")
+    text: Annotated[str, Role.TEXT] = _text(420, "Who did what, where, when and why, in one sentence of at most 30 "
+                                                 "words; give the day or date the article gives.")
     ev: Ids
 
 
 class Actor(Cited):
-    name: str = _text(80, "Person or body, named as in the article.")
-    role: MaybeText = Field(max_length=100, description="Role or title, as stated, or null.")
-    affiliation: SkipJsonSchema[str | None] = Field(default=None, max_length=80,
-                                                    description="Country or organisation (not asked of the model).")
-    stance: SkipJsonSchema[str | None] = Field(default=None, max_length=200,
-                                               description="The actor's stance (not asked; see positions).")
+    name: Annotated[str, Role.NAME] = _text(80, "Person or body, named as in the article.")
+    role: Annotated[MaybeText, Role.TITLE] = Field(max_length=100, description="Role or title, as stated, or null.")
+    affiliation: SkipJsonSchema[Annotated[str | None, Role.NAME]] = Field(
+        default=None, max_length=80, description="Country or organisation (not asked of the model).")
+    stance: SkipJsonSchema[Annotated[str | None, Role.TEXT]] = Field(
+        default=None, max_length=200, description="The actor's stance (not asked; see positions).")
     ev: Ids
 
 
 class Position(Cited):
-    party: str = _text(60, "A party to the matter, e.g. a country or organisation.")
-    stance: str = _text(220, "What it stated or wants, at most 15 words.")
+    party: Annotated[str, Role.NAME] = _text(60, "A party to the matter, e.g. a country or organisation.")
+    stance: Annotated[str, Role.TEXT] = _text(220, "What it stated or wants, at most 15 words.")
     ev: Ids
 
 
 class Event(Cited):
-    date: MaybeText = Field(max_length=40, description="When, as the article states it, or null.")
-    what: str = _text(200, "What happened, at most 12 words.")
-    who: MaybeText = Field(max_length=80, description="Who acted, or null.")
-    recipient: SkipJsonSchema[str | None] = Field(default=None, max_length=80,
-                                                  description="Who it was aimed at (not asked of the model).")
+    date: Annotated[MaybeText, Role.DATE] = Field(max_length=40,
+                                                  description="When, as the article states it, or null.")
+    what: Annotated[str, Role.TEXT] = _text(200, "What happened, at most 12 words.")
+    who: Annotated[MaybeText, Role.NAME] = Field(max_length=80, description="Who acted, or null.")
+    recipient: SkipJsonSchema[Annotated[str | None, Role.NAME]] = Field(
+        default=None, max_length=80, description="Who it was aimed at (not asked of the model).")
     type: PloverType | None = Field(description="PLOVER event type, or null if none fits (an accident, a game).")
     mode: SkipJsonSchema[str | None] = Field(default=None, max_length=40,
                                              description="PLOVER mode (not asked of the model).")
@@ -164,11 +205,12 @@ class Event(Cited):
 
 
 class Quote(Item):
-    speaker: str = _text(80, "Who the article says spoke the words (an unnamed official stays unnamed).")
-    text: str = _text(400, "Words inside quotation marks, copied exactly.")
-    context: SkipJsonSchema[str | None] = Field(default=None, max_length=160,
-                                                description="What the quote was about (not asked of the model).")
-    model_speaker: SkipJsonSchema[str | None] = Field(
+    speaker: Annotated[str, Role.NAME] = _text(80, "Who the article says spoke the words (an unnamed official stays "
+                                                   "unnamed).")
+    text: Annotated[str, Role.QUOTE] = _text(400, "Words inside quotation marks, copied exactly.")
+    context: SkipJsonSchema[Annotated[str | None, Role.TEXT]] = Field(
+        default=None, max_length=160, description="What the quote was about (not asked of the model).")
+    model_speaker: SkipJsonSchema[Annotated[str | None, Role.NAME]] = Field(
         default=None, max_length=80, description="The speaker the model named, when the article attributes the "
                                                  "words to someone else and the tool took the speaker from it "
                                                  "(computed).")
@@ -178,15 +220,16 @@ class Quote(Item):
 
 
 class Outlook(Cited):
-    text: str = _text(220, "A next step the article expects (a meeting, visit, vote, decision), at most 15 words.")
+    text: Annotated[str, Role.TEXT] = _text(220, "A next step the article expects (a meeting, visit, vote, "
+                                                 "decision), at most 15 words.")
     likelihood: Likelihood = Field(description="ICD 203 likelihood that it happens.")
     confidence: Confidence = Field(description="Confidence in that judgement.")
-    basis: str = _text(160, "What that rests on, at most 10 words.")
+    basis: Annotated[str, Role.TEXT] = _text(160, "What that rests on, at most 10 words.")
     ev: Ids
 
 
 class Question(Cited):
-    text: str = _text(200, "A question the article leaves open, at most 12 words.")
+    text: Annotated[str, Role.TEXT] = _text(200, "A question the article leaves open, at most 12 words.")
     ev: Ids
 
 
@@ -230,7 +273,7 @@ class Extraction(Sections):
     """The structured briefing a model extracts from one article (all sections; those outside the asked
     profile stay empty)."""
 
-    headline: str = _text(120, "Headline, at most 10 words.")
+    headline: Annotated[str, Role.HEADLINE] = _text(120, "Headline, at most 10 words.")
     bottom_line: BottomLine = Field(description="The bottom line up front.")
     key_points: list[Point] = _items(6, "3 to 6 key points, most important first.", min_items=3)
     actors: list[Actor] = _items(5, "The main actors.", min_items=1)
@@ -298,8 +341,9 @@ class SourceInfo(BaseModel):
     publisher: str | None = None
     url: str | None = None
     published: str | None = Field(default=None, description="Publication time (ISO), when known.")
-    text: str = Field(description="The article's text; spans with ``source`` equal to this source's index slice "
-                                  "it.")
+    offset: int = Field(default=0, ge=0, description="Where the article's text starts in the briefing's "
+                                                     "``article.text`` (the sources' texts joined).")
+    length: int = Field(default=0, ge=0, description="Characters of the article's text there.")
     words: int = 0
 
 
@@ -318,6 +362,25 @@ class Conflict(BaseModel):
     kind: Literal["number", "date", "place", "speaker"]
     about: str = Field(description="What the values are of: 'dead', 'injured', 'date of the crash', a quote.")
     values: list[ConflictValue]
+
+
+class Gap(BaseModel):
+    """An input of a story that could not be briefed: named, with why, so the reader knows what is missing."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    input: str | None = None
+    error: str
+
+
+class Change(BaseModel):
+    """One thing that changed since an earlier briefing, said in one line (ICD 203: say how and why a judgment
+    changed)."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["new", "gone", "figure", "quote", "outlook"]
+    section: str | None = None
+    text: str
 
 
 class Meta(BaseModel):
@@ -341,6 +404,12 @@ class Briefing(BaseModel):
     extraction: Extraction
     grounding: Grounding = Field(default_factory=Grounding)
     meta: Meta = Field(default_factory=Meta)
+    #: A story: the articles it was drawn from (their texts joined in ``article.text``), where they disagree, the
+    #: inputs that failed, and what changed since an earlier briefing (``--since``).
+    sources: list[SourceInfo] = Field(default_factory=list)
+    conflicts: list[Conflict] = Field(default_factory=list)
+    gaps: list[Gap] = Field(default_factory=list)
+    changes: list[Change] | None = Field(default=None, description="Since the last briefing (None: not asked).")
 
 
 def extraction_json_schema() -> dict[str, Any]:

@@ -3,9 +3,9 @@ article does not contain), and the quotes the tool takes from the article when n
 
 from __future__ import annotations
 
-from briefing.grounding.names import name_in, unknown_names
+from briefing.grounding.names import names_not_in
 from briefing.grounding.quotes import attributed_speaker, attribution_ok, regions_of
-from briefing.schema import Extraction, Grounding, Quote, Span
+from briefing.schema import Extraction, Grounding, Quote, Span, fields_by_role
 from briefing.text.article import Article
 
 
@@ -29,7 +29,8 @@ def article_quotes(article: Article, *, known: list[str] = (), limit: int = 2, m
 
 
 def finalize(ex: Extraction, article: Article) -> Grounding:
-    """Summarise a checked extraction: move failed quotes aside, count support, flag unknown names. When no quote
+    """Summarise a checked extraction: move failed quotes aside, count support, flag the names the article does not
+    contain (:func:`~briefing.grounding.names.names_not_in`, over the fields the schema marks). When no quote
     of the model's can be shown, the tool shows some the article attributes (:func:`article_quotes`), marked
     ``chosen`` and left out of the figure."""
     kept, dropped = [], []
@@ -39,15 +40,7 @@ def finalize(ex: Extraction, article: Article) -> Grounding:
     ex.quotes = kept
     items = [(p, i) for p, i in ex.items() if i.supported is not None]
     unsupported = [p for p, i in items if not i.supported]
-    names = [a.name for a in ex.actors] + [a.affiliation or "" for a in ex.actors] + \
-        [p.party for p in ex.positions] + [q.speaker for q in ex.quotes] + [e.who or "" for e in ex.timeline] + \
-        [e.recipient or "" for e in ex.timeline]
-    # Not the headline: its title case makes every word look like a name.
-    free = [ex.bottom_line.text] + [p.text for p in ex.key_points] + [p.text for p in ex.issues] + \
-        [o.text for o in ex.outlook] + [e.what for e in ex.timeline] + [a.stance or "" for a in ex.actors] + \
-        [p.stance for p in ex.positions]
-    unknown = [n for n in dict.fromkeys(names) if n and not name_in(n, article.text)]
-    unknown += [n for n in unknown_names(free, article.text) if n not in unknown]
+    unknown = list(names_not_in(fields_by_role(ex), article.text))  # the shown quotes' speakers, not the dropped
     if not kept:
         ex.quotes = article_quotes(article, known=[a.name for a in ex.actors])
     return Grounding(supported=len(items) - len(unsupported), total=len(items) + len(dropped),

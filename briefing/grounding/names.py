@@ -1,11 +1,14 @@
 """Name heuristics: whether a name occurs in a text (aliases allowed), capitalised names a text uses that the
-article does not contain, and unnamed speakers ('a senior US official')."""
+article does not contain, which names of a briefing the article does not contain (read by each field's declared
+:class:`~briefing.schema.Role`), and unnamed speakers ('a senior US official')."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from briefing.grounding.match import WORD, normalize
+from briefing.schema import Role
 from briefing.text.lexicon import ANONYMOUS, INSTITUTION_WORDS, STOP_WORDS
 
 
@@ -36,6 +39,40 @@ def unknown_names(texts: list[str], article: str) -> list[str]:
             if not name_in(cand, article):
                 found.setdefault(cand, None)
     return list(found)
+
+
+def is_name(value: str) -> bool:
+    """Whether a field value is a proper name rather than a description: one word ('Iran'), or a capitalised word
+    after the first ('Liam Lehane', 'the White House'); 'The shooter' and 'Tram driver' are descriptions."""
+    words = re.findall(r"[A-Za-z][A-Za-z'.-]*", value)
+    return len(words) == 1 or any(w[0].isupper() for w in words[1:])
+
+
+def title_case(text: str) -> bool:
+    """'Several Dead After Tram Overturns': most words capitalised, so capitals there do not mark names."""
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]*", text) if len(w) > 3]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) >= 0.75
+
+
+#: The roles whose text is read for capitalised names (a headline unless it is in title case).
+_READ_FOR_NAMES = (Role.TEXT, Role.TITLE, Role.HEADLINE)
+
+
+def names_not_in(fields: Iterable[tuple[str, Role, str]], article: str) -> dict[str, str]:
+    """The names among ``fields`` (``(path, role, value)`` as :func:`briefing.schema.fields_by_role` yields) that
+    the article does not contain, each with where it first stands: first the :attr:`Role.NAME` fields that are
+    names (:func:`is_name`) and that :func:`name_in` does not find, then capitalised names in free text, titles and
+    a headline not in title case that :func:`unknown_names` does not find (``"free text"``)."""
+    fields = list(fields)
+    found: dict[str, str] = {}
+    for path, role, value in fields:
+        if role is Role.NAME and is_name(value) and not name_in(value, article):
+            found.setdefault(value, path)
+    texts = [v for _, role, v in fields
+             if role in _READ_FOR_NAMES and not (role is Role.HEADLINE and title_case(v))]
+    for name in unknown_names(texts, article):
+        found.setdefault(name, "free text")
+    return found
 
 
 def is_anonymous(speaker: str) -> bool:
