@@ -2,8 +2,11 @@
 
 - Every test runs with a temporary HOME and cache/data dirs and without the user's keys or endpoints.
 - Live network is refused (``--block-network`` in pyproject); cassettes replay (``--record-mode=none``).
-- Cassettes live in ``cassettes/<test module>/``, with JSON bodies decoded and secrets scrubbed; a test fails
-  if its cassette holds an interaction it did not use.
+- Cassettes live in ``cassettes/<test module>/``, with JSON bodies decoded and secrets scrubbed; every test marked
+  ``vcr`` fails if its cassette holds an interaction it did not use (:func:`cassette_fully_played`, automatic).
+- Model requests are refused (:data:`briefing.model.guard.ALLOW_MODEL_REQUESTS` is False, :func:`no_model_requests`):
+  a test that forgets its mock fails at once instead of starting the local model server. Tests marked ``slow`` and
+  recording runs are let through.
 - Record again with ``scripts/record-cassettes`` (it starts a real local llama.cpp server).
 """
 
@@ -36,6 +39,17 @@ def isolated_env(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     return home
+
+
+@pytest.fixture(autouse=True)
+def no_model_requests(request, monkeypatch):
+    """Refuse to start the local model (see :mod:`briefing.model.guard`), except in ``slow`` tests, which run the
+    real one, and when recording cassettes. Remote endpoints are kept off by ``--block-network`` and
+    ``--record-mode=none`` instead, so mock transports, cassettes and loopback servers work as they are."""
+    from briefing.model import guard
+
+    if not (RECORDING or request.node.get_closest_marker("slow")):
+        monkeypatch.setattr(guard, "ALLOW_MODEL_REQUESTS", False)
 
 
 # ------------------------------------------------------------------------------------------ cassettes
