@@ -69,6 +69,20 @@ def _timeline_order(ex: Extraction, infos: Sequence[SourceInfo]) -> None:
     ex.timeline.sort(key=key)
 
 
+def _attribute(b: Briefing) -> None:
+    """Items the tool added over the joined text (the quotes it chose when no model quote could be shown) get the
+    source their spans lie in, like every merged item."""
+    def source_at(offset: int) -> int | None:
+        return next((i for i, s in enumerate(b.sources) if s.offset <= offset < s.offset + max(s.length, 1)), None)
+
+    for _, item in b.extraction.items():
+        for span in item.evidence:
+            if span.source is None:
+                span.source = source_at(span.start)
+        if not item.sources and item.evidence:
+            item.sources = sorted({sp.source for sp in item.evidence if sp.source is not None})
+
+
 def generate_story(inputs: Sequence[Any], settings: Settings | None = None, *, since: Briefing | None = None,
                    briefer: Briefer | None = None, date: str | None = None,
                    progress: Progress = _noop) -> Briefing:
@@ -150,6 +164,7 @@ def _story(inputs: Sequence[Any], briefer: Briefer, *, since: Briefing | None, d
     b = build(story, ex, usage=usage, model=first.meta.model, provider=first.meta.provider,
               endpoint_url=first.meta.endpoint, sections=sections_for(settings), resolve_dates=False)
     b.sources, b.conflicts, b.gaps = infos, merged.conflicts, gaps
+    _attribute(b)
     b.meta.story = True  # Meta allows extra fields
     b.meta.cached_articles = sum(1 for _, o in briefed if o.cached)
     if merged.omitted:
