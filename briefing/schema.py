@@ -326,6 +326,9 @@ class Grounding(BaseModel):
                                         description="Quotes that failed verification and are not shown.")
     unknown_names: list[str] = Field(default_factory=list,
                                      description="Names in the briefing that the article does not contain.")
+    addressed_to_model: list[int] = Field(
+        default_factory=list, description="Ids of the article's sentences that address an AI model (prompt "
+                                          "injection); never used as evidence.")
 
     @property
     def figure(self) -> str:

@@ -278,3 +278,135 @@ def test_a_batch_with_an_outside_path_goes_on(tmp_path, capsys, mock, example_te
     assert code == 2 and records["ok"]["status"] == "ok" and records["etc"]["status"] == "failed"
     assert "--allow-paths-outside" in records["etc"]["error"]
     assert mock.calls == 1 and not any("/etc/services" in json.dumps(r) for r in mock.requests[0]["messages"])
+
+
+# ------------------------------------------------------------------ 7. a dead local server, Ctrl-C, --timeout
+
+_DYING_SERVER = r'''
+import os, signal, sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+class H(BaseHTTPRequestHandler):
+    def do_POST(self):
+        print("llama_model_load: error loading model: out of memory", file=sys.stderr, flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+srv = HTTPServer(("127.0.0.1", 0), H)
+print(srv.server_address[1], flush=True)
+srv.serve_forever()
+'''
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+def test_a_killed_local_server_is_named_with_its_last_line_and_not_retried(tmp_path, monkeypatch):
+    """The child the tool started dies mid-request (SIGKILL): one error naming it, no four retries."""
+    import subprocess
+    import sys
+    import time
+
+    import openai._base_client
+
+    retries: list[float] = []
+    monkeypatch.setattr(openai._base_client.SyncAPIClient, "_sleep_for_retry",
+                        lambda self, **kw: retries.append(kw["retries_taken"]))
+
+    from briefing.config import Settings
+    from briefing.errors import ModelError
+    from briefing.model import local
+    from briefing.model.call import structured_call
+    from briefing.schema import extraction_model
+
+    log = tmp_path / "server.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-c", _DYING_SERVER], stdout=subprocess.PIPE, stderr=out, text=True)
+    port = int(proc.stdout.readline())
+    base_url = f"http://127.0.0.1:{port}/v1"
+    settings = Settings(provider="llamacpp", base_url=base_url, model="local", max_retries=0, http_retries=3)
+    try:
+        with local.watch(proc, str(log), base_url):
+            t0 = time.monotonic()
+            with pytest.raises(ModelError) as e:
+                structured_call([{"role": "user", "content": "hi"}], extraction_model("brief"), settings,
+                                base_url=base_url, model="local")
+            elapsed = time.monotonic() - t0
+    finally:
+        proc.kill()
+        proc.wait()
+    assert e.value.one_line() == ("the local model server stopped (exit -9): llama_model_load: error loading "
+                                  "model: out of memory")
+    assert retries == [], f"retried {len(retries)} times"
+
+
+def test_stopping_the_server_does_not_wait_ten_seconds_on_sigterm():
+    """uvicorn finishes the answer in flight on SIGTERM; Ctrl-C must not wait for it."""
+    import subprocess
+    import sys
+    import time
+
+    from briefing.model.local import _die_with_parent, _stop
+
+    proc = subprocess.Popen([sys.executable, "-c", "import signal, time; signal.signal(signal.SIGTERM, "
+                             "signal.SIG_IGN); print('up', flush=True); time.sleep(60)"],
+                            stdout=subprocess.PIPE, text=True, preexec_fn=_die_with_parent)
+    assert proc.stdout.readline().strip() == "up"
+    t0 = time.monotonic()
+    _stop(proc)
+    assert proc.returncode is not None and time.monotonic() - t0 < 3
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+def test_url_fetches_honour_timeout(capsys):
+    import time
+
+    from tests.loopback import Loopback, Reply
+
+    with Loopback({"/slow": [Reply(200, "<html><body><p>late</p></body></html>", delay=5)]}) as lb:
+        t0 = time.monotonic()
+        code = main(["generate", f"{lb.url}/slow", "--timeout", "0.5", *MOCK_FLAGS[:-1]])
+        elapsed = time.monotonic() - t0
+    _one_line(capsys.readouterr().err, "no answer within 0.5 s")
+    assert code == 2 and elapsed < 4
+
+
+# ------------------------------------------------------------------ 7. a German article
+
+GERMAN = ("WIEN, 14. März (dpa) – Die Außenminister Österreichs und Deutschlands haben sich am Donnerstag in Wien "
+          "getroffen. „Wir sind bereit, die Gespräche fortzusetzen“, sagte Außenminister Alexander Schallenberg "
+          "nach dem Treffen. Die beiden Minister vereinbarten, sich im Sommer erneut zu treffen. "
+          "„Die Lage an der Grenze ist ernst, aber wir haben eine gemeinsame Linie gefunden“, sagte Annalena "
+          "Baerbock. Die Gespräche sollen am 3. April in Berlin weitergehen.")
+
+
+def test_a_german_dateline_is_one_sentence_and_found():
+    from briefing.text.article import Article
+    from briefing.text.dateline import find_dateline
+
+    a = Article(GERMAN)
+    assert a.sentences[0].text.startswith("WIEN, 14. März (dpa) – Die Außenminister")
+    assert not any(s.text.endswith(("14.", "3.")) for s in a.sentences)
+    d = find_dateline(a)
+    assert d.place == "WIEN" and d.date == "14. März"
+
+
+def test_german_quotation_marks_are_quotes_for_grounding_and_the_tools_choice():
+    from briefing.grounding.finalize import article_quotes
+    from briefing.grounding.quotes import regions_of
+    from briefing.text.article import Article
+
+    a = Article(GERMAN)
+    quoted = [GERMAN[s:e] for s, e in regions_of(GERMAN)]
+    assert quoted == ["Wir sind bereit, die Gespräche fortzusetzen",
+                      "Die Lage an der Grenze ist ernst, aber wir haben eine gemeinsame Linie gefunden"]
+    chosen = article_quotes(a, min_words=5)
+    assert [(q.speaker, q.text[:12]) for q in chosen] == [("Außenminister Alexander Schallenberg", "Wir sind ber"),
+                                                          ("Annalena Baerbock", "Die Lage an ")]
+
+
+def test_the_briefing_language_defaults_to_the_articles():
+    from briefing.model.prompts import render_messages
+    from briefing.text.article import Article
+
+    assert "Write in German." in render_messages(Article(GERMAN))[0]["content"]
+    assert "Write in English." in render_messages(Article((ROOT / "examples" / "vienna-talks.txt").read_text()))[0][
+        "content"]
+    assert "Write in English." in render_messages(Article(GERMAN), language="English")[0]["content"]

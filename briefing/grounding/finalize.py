@@ -20,6 +20,9 @@ def article_quotes(article: Article, *, known: list[str] = (), limit: int = 2, m
         if len(text.split()) < min_words:
             continue
         spans = [Span(text=text, start=start, end=start + len(text))]
+        if any(s.start < spans[0].end and spans[0].start < s.end
+               for s in (article.sentence(i) for i in article.addressed_to_model) if s):
+            continue  # words addressed to an AI model are never shown as the article's (#18)
         who = attributed_speaker(article, spans, known)
         if not who or not attribution_ok(article, spans, who):
             continue
@@ -44,4 +47,5 @@ def finalize(ex: Extraction, article: Article) -> Grounding:
     if not kept:
         ex.quotes = article_quotes(article, known=[a.name for a in ex.actors])
     return Grounding(supported=len(items) - len(unsupported), total=len(items) + len(dropped),
-                     unsupported=unsupported, dropped_quotes=dropped, unknown_names=unknown)
+                     unsupported=unsupported, dropped_quotes=dropped, unknown_names=unknown,
+                     addressed_to_model=list(article.addressed_to_model))

@@ -36,6 +36,7 @@ class Grounder:
         self._norm = NormalizedText(self.article.text)
         self._quoted = regions_of(self.article.text)
         self._sentence_words = [normalize(s.text).lower() for s in self.article.sentences]
+        self._blocked = set(self.article.addressed_to_model)  # text addressed to a model: never evidence (#18)
 
     # -- per item
     def _overlap(self, words: set[str], sentence_ids: list[int]) -> float:
@@ -48,7 +49,8 @@ class Grounder:
     def _locate_claim(self, words: set[str]) -> list[int]:
         """The sentence (or two) of the article that best state a claim, if they state enough of it."""
         n = len(self.article.sentences)
-        scored = sorted(((self._overlap(words, [i]), i) for i in range(1, n + 1)), reverse=True)
+        scored = sorted(((self._overlap(words, [i]), i) for i in range(1, n + 1) if i not in self._blocked),
+                        reverse=True)
         if not scored:
             return []
         best, first = scored[0]
@@ -62,7 +64,8 @@ class Grounder:
 
     def _cited(self, path: str, item: Cited) -> list[str]:
         n = len(self.article.sentences)
-        valid = [sid for sid in dict.fromkeys(item.ev) if 1 <= sid <= n]
+        valid = [sid for sid in dict.fromkeys(item.ev) if 1 <= sid <= n and sid not in self._blocked]
+        blocked = [sid for sid in dict.fromkeys(item.ev) if sid in self._blocked]
         invalid = [sid for sid in dict.fromkeys(item.ev) if not 1 <= sid <= n]
         words = set(content_words(_claim_text(item)))
         item.located = False
@@ -74,6 +77,8 @@ class Grounder:
                 ids, item.located = found, True  # the model cited the wrong sentences; the article states it here
             elif invalid:
                 problems.append(f"cites sentence [{invalid[0]}] but the article has sentences [1]..[{n}]")
+            elif blocked and not valid:
+                problems.append(f"cites only text addressed to an AI model (sentences {blocked}), never evidence")
             else:
                 problems.append(f"cited sentences {list(item.ev)} do not state it")
         item.evidence = [Span(text=s.text, start=s.start, end=s.end)
@@ -92,6 +97,9 @@ class Grounder:
         item.evidence = spans
         if not spans:
             return [f"quote is not verbatim in the article: \"{item.text[:80]}\""]
+        if self.addressed(spans):
+            item.evidence = []
+            return [f"\"{item.text[:60]}\" is text addressed to an AI model, never evidence"]
         if any(quoted_share(self._quoted, sp) < 0.8 or not starts_quoted(self._quoted, sp) for sp in spans):
             return [f"\"{item.text[:60]}\" is not inside quotation marks in the article"]
         if attribution_ok(self.article, spans, item.speaker):
@@ -138,8 +146,15 @@ class Grounder:
                 spans.extend(sp for p in parts for sp in locate(self._norm, p, max_segments=1)[:1])
             else:
                 problems.append(f"'{value}' does not occur in the article")
+        if self.addressed(spans):
+            spans, problems = [], problems + ["it stands in text addressed to an AI model, never evidence"]
         item.evidence = spans
         return problems
+
+    def addressed(self, spans: list[Span]) -> bool:
+        """Whether any span overlaps a sentence that addresses an AI model."""
+        return any(s.start < sp.end and sp.start < s.end for s in (self.article.sentence(i) for i in self._blocked)
+                   if s for sp in spans)
 
     def check_item(self, path: str, item: Item) -> list[str]:
         if isinstance(item, Quote):

@@ -64,7 +64,10 @@ def _double_quoted(text: str) -> list[tuple[int, int]]:
                 regions.append((start, i))
                 start = None
             floor = i + 1
-        elif ch in "“«" or (ch == '"' and _opens(text, i) and not nxt.isspace()):
+        elif ch == "“" and start is not None and text[start - 1] == "„":
+            regions.append((start, i))  # German „…“: this mark closes (#18)
+            start, floor = None, i + 1
+        elif ch in "“«„" or (ch == '"' and _opens(text, i) and not nxt.isspace()):
             if start is not None:
                 regions.append((start, i))
             start = floor = i + 1

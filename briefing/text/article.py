@@ -48,6 +48,13 @@ class Article:
     def sentences(self) -> list[Sentence]:
         return split_sentences(self.text)
 
+    @cached_property
+    def addressed_to_model(self) -> list[int]:
+        """Ids of the sentences that address an AI model (prompt injection): never evidence for anything."""
+        from briefing.text.addressed import addressed_ids
+
+        return addressed_ids(self.sentences)
+
     def numbered(self) -> str:
         """The article as the model reads it: one ``[n] sentence`` per line."""
         return "\n".join(f"[{s.id}] {s.text}" for s in self.sentences)

@@ -20,13 +20,14 @@ against""".split())
 
 #: A verb or phrase that attributes words to someone ("said", "according to").
 ATTRIBUTION = re.compile(r"\b(said|says|say|saying|told|tells|according to|added|adds|adding|stated|states|"
-                         r"replied|declared|wrote|writes|insisted|noted|asked|explained|warned|stressed)\b", re.I)
+                         r"replied|declared|wrote|writes|insisted|noted|asked|explained|warned|stressed|"
+                         r"sagte|sagt|erklärte|betonte)\b", re.I)  # German verbs: #18
 
 #: The verbs an attribution names its speaker with, before them ("Rizzo added") ...
 SPEECH_VERBS = (r"(?:said|says|told|tells|added|adds|stated|states|replied|declared|wrote|writes|insisted|noted|"
-                r"explained|warned|stressed)")
+                r"explained|warned|stressed|sagte|sagt|erklärte|betonte)")
 #: ... and after them, right after a quote ('"…," said Rizzo').
-SPEECH_VERBS_AFTER = r"(?:said|says|added|adds|replied|wrote|writes)"
+SPEECH_VERBS_AFTER = r"(?:said|says|added|adds|replied|wrote|writes|sagte|sagt|erklärte|betonte)"
 
 #: "he said", "said she": an attribution that points back to a speaker named before.
 PRONOUN_ATTRIBUTION = re.compile(r"\b(he|she|they|it)\s+(said|says|added|told|replied|stated)\b|"
