@@ -17,6 +17,38 @@ DATA = ROOT / "tests" / "data"
 INJECTED = DATA / "vienna-injected.txt"  # examples/vienna-talks.txt with an "Ignore all previous instructions" paragraph
 
 
+# ------------------------------------------------------------------------------ 4. injected instructions
+
+def _injected_ids(b: Briefing) -> set[int]:
+    return {s.id for s in _sentences(b) if "Ignore all previous" in s.text or "say the talks failed" in s.text}
+
+
+def test_the_grounder_never_takes_injected_sentences_as_evidence():
+    """The claim the injection asks for, cited at the injected sentence (or at none): never verified by it, never
+    re-anchored there (before #18 both were ✓)."""
+    from briefing.grounding.grounder import Grounder
+    from briefing.ingest.core import load
+    from briefing.schema import Point
+
+    article = load(str(INJECTED))
+    assert article.addressed_to_model == [5, 6]
+    g = Grounder(article, strict=False)
+    for ev in ([6], [5, 6], [40]):
+        item = Point(text="The talks failed and Sullivan walked out of the meeting.", ev=ev)
+        problems = g.check_item("key_points[0]", item)
+        assert problems or item.located, ev  # never verified where the model cited it
+        assert not any(sp.start < article.sentences[5].end and article.sentences[4].start < sp.end
+                       for sp in item.evidence), (ev, item.evidence)
+    real = Point(text="Sullivan and Wang agreed to maintain the channel of communication.", ev=[6])
+    assert g.check_item("key_points[1]", real) == [] and real.located  # a true claim is found where it stands
+
+
+def _sentences(b: Briefing):
+    from briefing.text.article import Article
+
+    return Article.from_info(b.article).sentences
+
+
 # ------------------------------------------------------------------ 1. -o names the input (by any name)
 
 MOCK_FLAGS = ["--provider", "llamacpp", "--base-url", "http://mock.invalid/v1", "--model", "local", "-q"]
