@@ -215,6 +215,11 @@ def test_a_read_only_mount_is_refused_and_another_filesystem_is_written(tmp_path
         assert main(["generate", str(tmp_path / "a.txt"), "-o", str(ro / "b.md"), *MOCK_FLAGS]) == 2
         _one_line(capsys.readouterr().err, "cannot write")
         assert mock.calls == 0
+        from briefing.errors import OutputError
+        from briefing.output.write import write_atomic
+
+        with pytest.raises(OutputError, match="cannot write in .*Read-only file system"):
+            write_atomic(ro / "c.md", "x")  # the .part file cannot be made: one line, not a traceback
         # A destination on another filesystem: the temp file is made beside it, so the rename stays on one device.
         assert main(["generate", str(tmp_path / "a.txt"), "-o", str(other / "b.md"), *MOCK_FLAGS]) == 0
         assert (other / "b.md").read_text().startswith("#") and [p.name for p in other.iterdir()] == ["b.md"]
