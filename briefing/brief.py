@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterator
 
 from briefing import __version__
 from briefing.config import Settings, reasks_grounding, sections_for
-from briefing.errors import InputError, ModelError, UngroundedError
+from briefing.errors import ConfigError, InputError, ModelError, UngroundedError
 from briefing.grounding.finalize import finalize
 from briefing.grounding.grounder import Grounder
 from briefing.model.call import CallRecord, completion_text, structured_call
@@ -32,9 +32,16 @@ from briefing.usage import Usage
 Progress = Callable[[str], None]
 ClientFactory = Callable[[Settings, "str | None"], Any]
 
-#: Characters per token used to refuse articles that cannot fit a local model's context (a safe
-#: over-estimate for English with Qwen's tokenizer, which averages about 4).
+#: Characters of the numbered article per token, used to size and bound a local model's context. Measured with
+#: Qwen's tokenizer over the 43 articles of ../shared/corpus and ../shared/stories: 3.35 to 4.84, mean 4.1. So
+#: 3.0 over-estimates (the context is sized with room to spare) and 5.0 under-estimates (an article whose low
+#: estimate is over the limit is refused without counting); between the two the tokens are counted.
 CHARS_PER_TOKEN = 3.0
+CHARS_PER_TOKEN_HIGH = 5.0
+#: Prompt tokens besides the article: the system turn and the user turn's wrapper and metadata (measured 523–540).
+PROMPT_OVERHEAD = 700
+#: Prompt tokens per word of a long article, numbering included (measured 1.44–1.48): the limit said in words.
+TOKENS_PER_WORD = 1.5
 
 
 def _noop(_: str) -> None:
@@ -42,8 +49,10 @@ def _noop(_: str) -> None:
 
 
 @contextlib.contextmanager
-def endpoint(settings: Settings, progress: Progress = _noop) -> Iterator[tuple[str | None, str]]:
-    """Yield ``(base_url, model)``: the configured endpoint, or a local model served for the block."""
+def endpoint(settings: Settings, progress: Progress = _noop,
+             context: int | None = None) -> Iterator[tuple[str | None, str]]:
+    """Yield ``(base_url, model)``: the configured endpoint, or a local model served for the block with
+    ``context`` tokens of context (default: the backend's ``context_tokens``)."""
     backend = settings.backend
     if not backend.served_locally:
         model = settings.model or backend.default_model
@@ -54,21 +63,39 @@ def endpoint(settings: Settings, progress: Progress = _noop) -> Iterator[tuple[s
     from briefing.model import local
 
     resolved = local.resolve(settings, progress=progress)
-    with local.serve(resolved, n_ctx=backend.context_tokens or 4096, progress=progress) as base_url:
+    with local.serve(resolved, n_ctx=context or backend.context_tokens or 4096, progress=progress) as base_url:
         yield base_url, backend.default_model or "local"
+
+
+def context_for(article: Article, settings: Settings) -> int | None:
+    """The tokens of context to serve the model with for ``article``: its prompt and the answer, rounded up to a
+    multiple of 1024, at least the backend's ``context_tokens`` (None: the endpoint decides). Beyond the backend's
+    ``max_context_tokens`` the article is refused, naming the limit — never truncated."""
+    backend = settings.backend
+    if not backend.context_tokens:
+        return None
+    limit = backend.max_context_tokens or backend.context_tokens
+    chars = len(article.numbered())
+    prompt = int(chars / CHARS_PER_TOKEN) + PROMPT_OVERHEAD
+    if prompt + settings.max_tokens > limit and backend.served_locally \
+            and int(chars / CHARS_PER_TOKEN_HIGH) + PROMPT_OVERHEAD + settings.max_tokens <= limit:
+        from briefing.model import local
+
+        with contextlib.suppress(ConfigError):  # no tokenizer to hand: the upper estimate decides
+            prompt = local.count_tokens(settings, article.numbered()) + PROMPT_OVERHEAD
+    need = prompt + settings.max_tokens
+    if need > limit:
+        words = int((limit - PROMPT_OVERHEAD - settings.max_tokens) / TOKENS_PER_WORD) // 100 * 100
+        raise InputError(f"the article is too long for the local model: {article.words:,} words, about {prompt} "
+                         f"prompt tokens and the {settings.max_tokens}-token answer need {need}, over its "
+                         f"{limit}-token context (about {words:,} words); use an endpoint with a larger context "
+                         f"(--base-url) or shorten the input")
+    return max(backend.context_tokens, -(-need // 1024) * 1024)
 
 
 def check_fits(article: Article, settings: Settings) -> None:
     """Refuse, naming the limit, an article that cannot fit the model's context with room for the answer."""
-    context_tokens = settings.backend.context_tokens
-    if not context_tokens:
-        return
-    estimate = int(len(article.numbered()) / CHARS_PER_TOKEN) + 700  # instructions and field guide
-    budget = context_tokens - settings.max_tokens
-    if estimate > budget:
-        raise InputError(f"the article is too long for the local model: about {estimate} prompt tokens, but its "
-                         f"{context_tokens}-token context leaves {budget} after the {settings.max_tokens}-token "
-                         f"answer; use an endpoint with a larger context (--base-url) or shorten the input")
+    context_for(article, settings)
 
 
 def _lenient(article: Article, error: ModelError) -> Extraction | None:
@@ -190,16 +217,44 @@ class Briefer:
         self.run_id = run_id or uuid.uuid4().hex[:12]
         self._stack = contextlib.ExitStack()
         self._endpoint: tuple[str | None, str] | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
+        self._served: contextlib.ExitStack | None = None  # the running endpoint (a local server)
+        self._context = 0  # its tokens of context
+        self._busy = 0  # model calls in flight on it
 
     # -- endpoint
-    def endpoint(self) -> tuple[str | None, str]:
-        """``(base_url, model name sent in requests)``, starting the endpoint (a local server) on first use."""
+    def endpoint(self, context: int | None = None) -> tuple[str | None, str]:
+        """``(base_url, model name sent in requests)``, starting the endpoint (a local server with ``context``
+        tokens of context) on first use. An article that needs more context than the running server has gets a
+        larger one, started once the calls in flight on the old one have ended; a smaller article keeps the
+        running server (the context size does not change an answer: README "Long articles")."""
         with self._lock:
+            if self._endpoint is not None and context and context > self._context:
+                self._lock.wait_for(lambda: self._busy == 0)
+                self._stop_endpoint()
             if self._endpoint is None:
-                served = self._stack.enter_context(endpoint(self.settings, self.say))
-                self._endpoint = (served[0], served[1])
+                self._served = contextlib.ExitStack()
+                served = self._served.enter_context(endpoint(self.settings, self.say, context))
+                self._endpoint, self._context = (served[0], served[1]), context or 0
             return self._endpoint
+
+    @contextlib.contextmanager
+    def serving(self, context: int | None = None) -> Iterator[tuple[str | None, str]]:
+        """:meth:`endpoint` for the length of one model call (a larger server is not started under it)."""
+        with self._lock:
+            served = self.endpoint(context)
+            self._busy += 1
+        try:
+            yield served
+        finally:
+            with self._lock:
+                self._busy -= 1
+                self._lock.notify_all()
+
+    def _stop_endpoint(self) -> None:
+        if self._served is not None:
+            self._served.close()
+        self._served, self._endpoint, self._context = None, None, 0
 
     def closing(self, resource: Any) -> Any:
         """Close ``resource`` (a cache, a call log) when the briefer closes; return it."""
@@ -209,7 +264,7 @@ class Briefer:
 
     def close(self) -> None:
         self._stack.close()
-        self._endpoint = None
+        self._stop_endpoint()
 
     def __enter__(self) -> "Briefer":
         return self
@@ -232,7 +287,7 @@ class Briefer:
             name = model or model_identity(settings)["model"]
             briefing = build_for(article, ex, settings, usage=usage, model=name, base_url=None)
             return self._finish(briefing, usage or Usage(), cached=False, key=None, strict=strict)
-        check_fits(article, settings)
+        context = context_for(article, settings)
         key = self.key(article) if self.cache is not None else None
         hit = self.cache.get(key) if key else None
         if hit is not None:
@@ -242,21 +297,22 @@ class Briefer:
             briefing = build_for(article, ex, settings, usage=usage, model=ident["model"], base_url=ident["base_url"])
             briefing.meta.cached = True  # Meta allows extra fields
             return self._finish(briefing, usage, cached=True, key=key, strict=strict)
-        base_url, served_model = self.endpoint()
-        ident = model_identity(settings, served_model, base_url)
-        phash = prompt_hash(sections_for(settings))
+        with self.serving(context) as (base_url, served_model):
+            ident = model_identity(settings, served_model, base_url)
+            phash = prompt_hash(sections_for(settings))
 
-        def on_call(rec: CallRecord) -> None:
-            if self.calllog is not None:
-                self.calllog.record(rec, provider=ident["provider"], model=ident["model"], endpoint=base_url,
-                                    prompt_hash=phash, run=self.run_id, item=item)
-            if self.on_call is not None:
-                self.on_call(rec)
+            def on_call(rec: CallRecord) -> None:
+                if self.calllog is not None:
+                    self.calllog.record(rec, provider=ident["provider"], model=ident["model"], endpoint=base_url,
+                                        prompt_hash=phash, run=self.run_id, item=item)
+                if self.on_call is not None:
+                    self.on_call(rec)
 
-        client = self.client_factory(settings, base_url) if self.client_factory else None
-        if item is None:  # one article: say what is happening; a batch has its progress display
-            self.say(f"briefing {article.words} words with {ident['model']} …")
-        ex, usage = extract(article, settings, base_url=base_url, model=served_model, client=client, on_call=on_call)
+            client = self.client_factory(settings, base_url) if self.client_factory else None
+            if item is None:  # one article: say what is happening; a batch has its progress display
+                self.say(f"briefing {article.words} words with {ident['model']} …")
+            ex, usage = extract(article, settings, base_url=base_url, model=served_model, client=client,
+                                on_call=on_call)
         if key:
             self.cache.put(key, ex.model_dump_json(), model=ident["model"], prompt_hash=phash, usage=usage.as_dict())
         briefing = build_for(article, ex, settings, usage=usage, model=ident["model"], base_url=base_url)

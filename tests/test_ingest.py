@@ -18,7 +18,7 @@ from briefing.ingest.core import detect_format, discover, load
 from briefing.brief import check_fits
 from briefing.providers import BACKENDS
 
-LOCAL_CONTEXT = BACKENDS["local"].context_tokens
+LOCAL_CONTEXT = BACKENDS["local"].max_context_tokens
 from briefing.model.prompts import render_messages
 from tests.conftest import EXAMPLE, ROOT
 from tests.loopback import Loopback, Reply, closed_port
@@ -249,7 +249,7 @@ def test_discover_lists_a_folders_articles(tmp_path):
 
 def test_check_fits_refuses_a_long_article_naming_the_limit():
     long = load(str(EXAMPLE))
-    long.text = (long.text + "\n\n") * 6
+    long.text = (long.text + "\n\n") * 60
     with pytest.raises(InputError, match=rf"too long for the local model.*{LOCAL_CONTEXT}-token context"):
         check_fits(long, Settings(provider="local"))
     check_fits(load(str(EXAMPLE)), Settings(provider="local"))  # the reference article fits
@@ -348,7 +348,7 @@ def test_article_too_long_for_the_local_model_exits_2_before_any_model_runs(tmp_
     """No key and no endpoint: the local model. The article cannot fit its context: refused, naming the limit,
     before a model server starts (none would start in this test's empty HOME anyway)."""
     long = tmp_path / "long.txt"
-    long.write_text((EXAMPLE.read_text() + "\n\n") * 6)
+    long.write_text((EXAMPLE.read_text() + "\n\n") * 60)
     out = tmp_path / "b.md"
     code, _, err = cli("generate", str(long), "-o", str(out), monkeypatch=monkeypatch, capsys=capsys)
     assert code == 2

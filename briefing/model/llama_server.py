@@ -17,6 +17,13 @@ batch's answer differed from a single run's). :func:`align_prefix_reuse` keeps o
 the prefix, so the rest is evaluated in the same chunks as on a fresh server: the same answer either way, at the
 cost of re-evaluating under ``n_batch`` tokens of the shared prompt.
 
+Prefix reuse: the system turn (instructions and field guide, the same for every article) is about 480 tokens, under
+one ``n_batch`` chunk, so whole-chunk reuse alone would keep nothing. A prompt is therefore always evaluated as its
+first chat turn, then the rest in ``n_batch`` chunks from the end of that turn (:func:`turn_boundary`,
+:func:`reusable`): the system turn can be reused whole, in a batch and — with ``--prefix_cache DIR`` — across runs,
+its KV state saved once to ``DIR`` and loaded by the next server (:func:`prime_prefix`). Evaluation is chunked the
+same way with or without the reuse, so the answer is the same.
+
 This module imports llama_cpp at import time; only the server subprocess imports it.
 """
 
@@ -24,6 +31,7 @@ from __future__ import annotations
 
 import ctypes
 import sys
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -94,10 +102,19 @@ class GreedyGrammarSampler:
 JSON_CHAR_RULE = r'[^"\\\x7F\x00-\x1F] | "\\" (["\\/bfnrt] | "u" [0-9a-fA-F] [0-9a-fA-F] [0-9a-fA-F] [0-9a-fA-F])'
 
 
-def align_prefix_reuse(llama: Any, tokens: Any) -> int:
-    """Cut the state kept from the previous request back to the last whole ``n_batch`` chunk of the prefix it
-    shares with ``tokens``, so evaluation resumes on a chunk boundary of a fresh evaluation. Returns the number of
-    tokens kept for reuse."""
+def reusable(common: int, boundary: int, n_batch: int) -> int:
+    """The longest prefix of ``common`` shared tokens that ends where a fresh evaluation ends a chunk: a fresh
+    evaluation runs ``[0:boundary]`` in ``n_batch`` chunks, then the rest in ``n_batch`` chunks from ``boundary``
+    (``boundary`` 0: plain ``n_batch`` chunks)."""
+    if boundary and common >= boundary:
+        return boundary + (common - boundary) // n_batch * n_batch
+    return common - common % n_batch
+
+
+def align_prefix_reuse(llama: Any, tokens: Any, boundary: int = 0) -> int:
+    """Cut the state kept from the previous request back to the last chunk boundary (:func:`reusable`) of the
+    prefix it shares with ``tokens``, so evaluation resumes where a fresh evaluation starts a chunk. Returns the
+    number of tokens kept for reuse."""
     kept = llama.n_tokens
     if kept <= 0:
         return 0
@@ -106,10 +123,93 @@ def align_prefix_reuse(llama: Any, tokens: Any) -> int:
         if a != b:
             break
         common += 1
-    aligned = common - common % llama.n_batch
+    aligned = reusable(common, boundary, llama.n_batch)
     if aligned < kept:
         llama.n_tokens = aligned
     return min(aligned, kept)
+
+
+#: The token that opens a chat turn in the ChatML template of the Qwen models (other templates: no boundary).
+TURN_MARKER = b"<|im_start|>"
+
+
+def turn_boundary(llama: Any, tokens: Any) -> int:
+    """Where the prompt's first chat turn (the system message) ends: the position of the second turn marker, or 0
+    when the prompt has no such turn (a template without the marker, or a bare completion)."""
+    marker = getattr(llama, "_briefing_turn_marker", None)
+    if marker is None:
+        ids = llama.tokenize(TURN_MARKER, add_bos=False, special=True)
+        marker = llama._briefing_turn_marker = ids[0] if len(ids) == 1 else -1
+    seen = 0
+    for i, t in enumerate(tokens):
+        if t == marker:
+            seen += 1
+            if seen == 2:
+                return i
+    return 0
+
+
+def _state_path(llama: Any, folder: str | None, prefix: list[int]) -> Path | None:
+    """The file for the KV state of ``prefix`` under this model and these evaluation settings."""
+    if not folder:
+        return None
+    import hashlib
+    import llama_cpp
+
+    model = Path(llama.model_path)
+    p = llama.context_params
+    h = hashlib.sha256(repr((llama_cpp.__version__, str(model.resolve()), model.stat().st_size,
+                             model.stat().st_mtime_ns, llama.n_batch, p.flash_attn_type, p.type_k, p.type_v,
+                             llama._n_vocab)).encode())
+    h.update(np.asarray(prefix, dtype=np.int32).tobytes())
+    return Path(folder) / f"prefix-{h.hexdigest()[:32]}.kv"
+
+
+def _load_state(llama: Any, path: Path, prefix: list[int]) -> bool:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    buf = (ctypes.c_uint8 * len(data)).from_buffer_copy(data)
+    llama._ctx.kv_cache_seq_rm(-1, 0, -1)
+    if not C.llama_state_seq_set_data(llama._ctx.ctx, buf, len(data), 0):
+        llama._ctx.kv_cache_seq_rm(-1, 0, -1)
+        return False
+    llama.input_ids[:len(prefix)] = prefix
+    llama.n_tokens = len(prefix)
+    return True
+
+
+def _save_state(llama: Any, path: Path) -> None:
+    import os
+    import tempfile
+
+    size = C.llama_state_seq_get_size(llama._ctx.ctx, 0)
+    buf = (ctypes.c_uint8 * size)()
+    written = C.llama_state_seq_get_data(llama._ctx.ctx, buf, size, 0)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".prefix-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(bytes(buf)[:written])
+        os.replace(tmp, path)
+    except OSError:  # a cache that cannot be written costs the next run the prefill, nothing else
+        pass
+
+
+def prime_prefix(llama: Any, prefix: list[int], folder: str | None) -> str:
+    """Put the KV state of ``prefix`` (a prompt's first turn) into the context, from ``folder`` when a previous
+    run saved it, else by evaluating it (in ``n_batch`` chunks from what is kept) and saving it there. Returns
+    ``"kept"``, ``"loaded"`` or ``"evaluated"``."""
+    if llama.n_tokens >= len(prefix):
+        return "kept"
+    path = _state_path(llama, folder, prefix)
+    if path is not None and llama.n_tokens == 0 and path.is_file() and _load_state(llama, path, prefix):
+        return "loaded"
+    llama.eval(prefix[llama.n_tokens:])
+    if path is not None and not path.is_file():
+        _save_state(llama, path)
+    return "evaluated"
 
 
 def install() -> None:
@@ -125,7 +225,11 @@ def install() -> None:
 
     def generate(self: Llama, tokens: Any, *args: Any, **kwargs: Any) -> Any:
         if kwargs.get("reset", True):
-            align_prefix_reuse(self, list(tokens))
+            tokens = list(tokens)
+            boundary = turn_boundary(self, tokens)
+            align_prefix_reuse(self, tokens, boundary)
+            if boundary:
+                prime_prefix(self, tokens[:boundary], PREFIX_CACHE[0])
         return original_generate(self, tokens, *args, **kwargs)
 
     def _init_sampler(self: Llama, *args: Any, **kwargs: Any) -> Any:
@@ -142,12 +246,20 @@ def install() -> None:
     Llama.generate = generate  # type: ignore[method-assign]
 
 
+#: The folder of saved first-turn states (``--prefix_cache DIR``; None: reuse within the server's life only).
+PREFIX_CACHE: list[str | None] = [None]
+
+
 def main(argv: list[str] | None = None) -> None:
     install()
     from llama_cpp.server.__main__ import main as server_main
 
-    if argv is not None:
-        sys.argv = [sys.argv[0], *argv]
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "--prefix_cache" in args:
+        i = args.index("--prefix_cache")
+        PREFIX_CACHE[0] = args[i + 1]
+        del args[i:i + 2]
+    sys.argv = [sys.argv[0], *args]
     server_main()
 
 
