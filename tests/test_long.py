@@ -167,3 +167,13 @@ def test_the_first_turn_saved_and_loaded_gives_the_same_logits(unpatched_llama_c
     finally:
         llama_server.PREFIX_CACHE[0] = None
     assert np.array_equal(saved, fresh) and np.array_equal(loaded, fresh)
+
+def test_the_eval_report_gives_figures_by_source_length():
+    from briefing.eval.report import render_markdown, report_from_dir
+
+    report = report_from_dir(ROOT / "eval", pages=False)  # the committed short-article eval, no model
+    bands = report["bands"]
+    assert [b["band"] for b in bands] == ["under 1,000 words"], "the shared corpus is all short articles"
+    assert bands[0]["articles"] == report["overall"]["articles"]
+    assert bands[0]["grounding"] == report["overall"]["grounding"]
+    assert "By length of the source article" in render_markdown(report)

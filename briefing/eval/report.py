@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing.errors import InputError
+from briefing.eval.bands import by_length
 from briefing.eval.corpus import W_KEYS, normalize_gold
 from briefing.eval.metrics import RULES, PageCounter, default_page_counter, evaluate, ratio
 from briefing.schema import Briefing
@@ -95,6 +96,7 @@ def report_from_dir(folder: str | Path, *, corpus: str | None = None, names: lis
                 record["prompt_hash"] = b.meta.prompt_hash
                 record["sections"] = b.meta.sections or "full"  # briefings from before profiles asked for all
                 record["cached"] = bool((b.meta.model_extra or {}).get("cached"))
+                record["source_words"] = len(b.article.text.split())
         articles.append(record)
     models = sorted({a["model"] for a in articles if a.get("model")})
     hashes = sorted({a["prompt_hash"] for a in articles if a.get("prompt_hash")})
@@ -103,7 +105,7 @@ def report_from_dir(folder: str | Path, *, corpus: str | None = None, names: lis
             "findings": "FINDINGS.md" if (root / "FINDINGS.md").is_file() else None,
             "models": models, "prompt_hashes": hashes, "sections": sections, "page_check": counter is not None,
             "rules": RULES,
-            "overall": summarize(articles), "articles": articles}
+            "overall": summarize(articles), "bands": by_length(articles, summarize), "articles": articles}
 
 
 def write_report(report: dict[str, Any], out_dir: str | Path) -> list[Path]:
