@@ -122,6 +122,9 @@ def _trim_capped(ex: Extraction) -> None:
             cut = (value[:ends[-1]] if ends and ends[-1] > cap // 5
                    else value[:cap - 2].rsplit(" ", 1)[0].rstrip(" ,;:") + " …")
             setattr(item, name, cut)
+            if cut.endswith(" …") and item.supported:  # ends mid-clause: no whole claim to show with ✓ (#15)
+                item.supported = False
+                item.problems = [*item.problems, "cut off at its length cap in mid-sentence; not a whole claim"]
 
 
 def _resolve_dates(ex: Extraction, article: Article) -> None:
@@ -156,10 +159,13 @@ def extract(article: Article, settings: Settings, *, base_url: str | None, model
 
 
 def build(article: Article, extraction: Extraction, *, usage: Usage | None = None, model: str | None = None,
-          provider: str | None = None, endpoint_url: str | None = None, sections: str = "full") -> Briefing:
-    """Wrap a checked extraction into the briefing document."""
+          provider: str | None = None, endpoint_url: str | None = None, sections: str = "full",
+          resolve_dates: bool = True) -> Briefing:
+    """Wrap a checked extraction into the briefing document (``resolve_dates``: read relative dates against the
+    article's date; a story's events were read against their own articles' dates already)."""
     _trim_capped(extraction)
-    _resolve_dates(extraction, article)
+    if resolve_dates:
+        _resolve_dates(extraction, article)
     grounding = finalize(extraction, article)
     meta = Meta(model=model, provider=provider, endpoint=endpoint_url, usage=(usage or Usage()).as_dict(),
                 prompt_hash=prompt_hash(sections), sections=sections,
@@ -301,13 +307,7 @@ class Briefer:
             ident = model_identity(settings, served_model, base_url)
             phash = prompt_hash(sections_for(settings))
 
-            def on_call(rec: CallRecord) -> None:
-                if self.calllog is not None:
-                    self.calllog.record(rec, provider=ident["provider"], model=ident["model"], endpoint=base_url,
-                                        prompt_hash=phash, run=self.run_id, item=item)
-                if self.on_call is not None:
-                    self.on_call(rec)
-
+            on_call = self.recorder(ident, base_url, phash, item)
             client = self.client_factory(settings, base_url) if self.client_factory else None
             if item is None:  # one article: say what is happening; a batch has its progress display
                 self.say(f"briefing {article.words} words with {ident['model']} …")
@@ -317,6 +317,18 @@ class Briefer:
             self.cache.put(key, ex.model_dump_json(), model=ident["model"], prompt_hash=phash, usage=usage.as_dict())
         briefing = build_for(article, ex, settings, usage=usage, model=ident["model"], base_url=base_url)
         return self._finish(briefing, usage, cached=False, key=key, strict=strict)
+
+    def recorder(self, ident: dict[str, Any], base_url: str | None, phash: str | None,
+                 item: str | None) -> Callable[[CallRecord], None]:
+        """What every model call of this briefer goes through: the call log, then the caller's ``on_call``."""
+        def on_call(rec: CallRecord) -> None:
+            if self.calllog is not None:
+                self.calllog.record(rec, provider=ident["provider"], model=ident["model"], endpoint=base_url,
+                                    prompt_hash=phash, run=self.run_id, item=item)
+            if self.on_call is not None:
+                self.on_call(rec)
+
+        return on_call
 
     @staticmethod
     def _finish(briefing: Briefing, usage: Usage, *, cached: bool, key: str | None, strict: bool) -> Outcome:

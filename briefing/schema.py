@@ -329,6 +329,9 @@ class Grounding(BaseModel):
     addressed_to_model: list[int] = Field(
         default_factory=list, description="Ids of the article's sentences that address an AI model (prompt "
                                           "injection); never used as evidence.")
+    headline: list[str] | None = Field(
+        default=None, description="Why the headline is not supported by the article's sentences ([]: checked and "
+                                  "supported; None: not checked, as in briefings made before #15).")
 
     @property
     def figure(self) -> str:

@@ -4,6 +4,7 @@ article does not contain), and the quotes the tool takes from the article when n
 from __future__ import annotations
 
 from briefing.grounding.names import names_not_in
+from briefing.grounding.claims import headline_problems
 from briefing.grounding.quotes import attributed_speaker, attribution_ok, regions_of
 from briefing.schema import Extraction, Grounding, Quote, Span, fields_by_role
 from briefing.text.article import Article
@@ -48,4 +49,5 @@ def finalize(ex: Extraction, article: Article) -> Grounding:
         ex.quotes = article_quotes(article, known=[a.name for a in ex.actors])
     return Grounding(supported=len(items) - len(unsupported), total=len(items) + len(dropped),
                      unsupported=unsupported, dropped_quotes=dropped, unknown_names=unknown,
-                     addressed_to_model=list(article.addressed_to_model))
+                     addressed_to_model=list(article.addressed_to_model),
+                     headline=headline_problems(ex.headline, [s.text for s in article.sentences]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from briefing.grounding.claims import check_claim, placeholder_role
 from briefing.grounding.match import NormalizedText, content_words, locate, normalize
 from briefing.grounding.names import name_in
 from briefing.grounding.quotes import (attributed_speaker, attribution_ok, quoted_share, regions_of,
@@ -67,6 +68,8 @@ class Grounder:
         valid = [sid for sid in dict.fromkeys(item.ev) if 1 <= sid <= n and sid not in self._blocked]
         blocked = [sid for sid in dict.fromkeys(item.ev) if sid in self._blocked]
         invalid = [sid for sid in dict.fromkeys(item.ev) if not 1 <= sid <= n]
+        if isinstance(item, Actor) and placeholder_role(item.role):
+            item.role = None  # "Speaker", "Official": no role, not an unverified one (#15)
         words = set(content_words(_claim_text(item)))
         item.located = False
         ids = valid
@@ -90,6 +93,8 @@ class Grounder:
         if isinstance(item, Outlook) and not problems and \
                 not FORWARD.search(" ".join(span.text for span in item.evidence)):
             problems.append("the cited sentences do not say that this is expected, planned or under way")
+        if not problems:  # the words overlap: do the sentences state it? (#15)
+            problems.extend(check_claim(item, " ".join(span.text for span in item.evidence)))
         return problems
 
     def _quote(self, item: Quote) -> list[str]:

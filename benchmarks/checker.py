@@ -1,0 +1,34 @@
+"""The grounding checker measured against the labelled claims (tests/data/claims, labelling rule in its README):
+each labelled briefing's model answer grounded again with the current code, its ✓ compared with the label.
+
+    python benchmarks/checker.py [--labels tests/data/claims/labels.jsonl] [--no-disagreements]
+
+Prints precision (of the items shown with ✓, the share labelled supported) and recall (of the items labelled
+supported, the share shown with ✓), overall and per kind, then every disagreement. No model call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from briefing.eval.checker import LABELS, load_labels, measure  # noqa: E402
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--labels", default=str(LABELS))
+    ap.add_argument("--no-disagreements", action="store_true")
+    args = ap.parse_args()
+    table = measure(load_labels(args.labels), Path(args.labels).parent / "briefings").table()
+    if args.no_disagreements:
+        table = table.split("\n\nDisagreements")[0]
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,137 @@
+"""The checks of briefing/grounding/claims.py on real model output: the saved answers of the labelled briefings
+(tests/data/claims/briefings, the local 1.5B model), grounded again with the current code (no model call)."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing.brief import _trim_capped
+from briefing.eval.checker import LABELS, reground
+from briefing.grounding.claims import (cut_off, fact_problems, headline_problems, numbers, placeholder_role,
+                                       role_attached)
+from briefing.schema import Briefing, Extraction
+
+SNAPSHOTS = LABELS.parent / "briefings"
+
+
+@pytest.fixture(scope="module")
+def grounded():
+    cache = {}
+
+    def get(name):
+        if name not in cache:
+            saved = Briefing.model_validate_json((SNAPSHOTS / name).read_text(encoding="utf-8"))
+            cache[name] = reground(saved)
+        return cache[name]
+    return get
+
+
+def test_a_role_of_someone_else_in_the_same_sentence_is_not_the_actors(grounded):
+    _, items = grounded("example-vienna-talks.json")
+    biden = items["actors[0]"]
+    assert (biden.name, biden.role) == ("President Joe Biden", "National security adviser")
+    assert biden.supported is False and "do not make President Joe Biden" in biden.problems[0]
+    assert items["actors[2]"].supported  # "US National Security Adviser Jake Sullivan"
+
+
+def test_roles_attached_by_title_apposition_and_predicate_in_real_sentences():
+    seattle = ("The shooting did not appear to be related to the anti-Trump demonstrations but instead stemmed "
+               "from 'some type of personal argument', Robert Merner, assistant chief of the Seattle Police "
+               "Department, told reporters.")
+    assert role_attached("Robert Merner", "assistant chief", seattle)
+    assert not role_attached("Seattle Police Department", "Assistant chief of the department", seattle)
+    gregg = "Harborview Medical Center spokeswoman Susan Gregg says the condition of several people has improved"
+    assert role_attached("Susan Gregg", "Harborview Medical Center spokeswoman", gregg)
+    cubs = "The Chicago Cubs are Major League Baseball champions for the first time in 108 years."
+    assert role_attached("Chicago Cubs", "Champions", cubs)
+    assert not role_attached("Cleveland Indians", "Losers", cubs + " after a victory against the Cleveland Indians")
+    vienna = "President Joe Biden’s national security adviser met with China’s top diplomats this week"
+    assert not role_attached("President Joe Biden", "National security adviser", vienna)
+
+
+def test_a_persons_name_or_an_activity_as_role_is_no_role(grounded):
+    _, items = grounded("brief-02-croydon-tram-overturns-nypost.json")
+    assert items["actors[2]"].role == "Liam Lehane" and items["actors[2]"].supported is False
+    _, items = grounded("full-03-china-boy-well-rescue-dailymail.json")
+    assert "an activity" in items["actors[1]"].problems[0]  # "Harvesting cabbages"
+
+
+def test_placeholder_roles_read_as_no_role(grounded):
+    _, items = grounded("full11-04-seattle-shooting-near-trump-protest-dailymail.json")
+    police = items["actors[1]"]  # the model wrote "officer"
+    assert police.name == "Seattle Police Department" and police.role is None
+    assert placeholder_role("Spokesperson") and placeholder_role("Official") and not placeholder_role("Spokesman "
+                                                                                                      "for the FBI")
+
+
+def test_numbers_are_normalised():
+    assert numbers("seven dead, 1,200 hurt, at 6:15") == {"7", "1200", "6.15"}
+    assert numbers("the third inning") == numbers("the 3rd inning") == {"#3"}
+
+
+def test_a_number_or_name_not_in_the_cited_sentences_is_flagged(grounded):
+    _, items = grounded("brief-04-seattle-shooting-near-trump-protest-dailymail.json")
+    kp = items["key_points[1]"]  # "5 people wounded …" over "one woman and two men … two other men"
+    assert kp.supported is False and any("number 5" in p for p in kp.problems)
+    _, items = grounded("example10-vienna-talks.json")
+    assert any("'White House'" in p for p in items["key_points[2]"].problems)  # the evidence: "The United States"
+    assert fact_problems("Cubs had not reached a World Series since 1945",
+                         "The Cubs, who had not won baseball's biggest prize since 1908")
+
+
+def test_a_position_needs_its_party_named_in_the_evidence(grounded):
+    _, items = grounded("example10-vienna-talks.json")
+    pos = items["positions[0]"]  # "US: Stabilize ties" over the Chinese embassy's "China-US relations"
+    assert pos.supported is False and "do not name US" in pos.problems[0]
+
+
+def test_an_event_needs_its_actor_named_in_the_evidence(grounded):
+    _, items = grounded("example10-vienna-talks.json")
+    for i in range(3):  # every event given to "President Joe Biden", who did none of them
+        assert items[f"timeline[{i}]"].supported is False
+
+
+def test_a_cut_off_text_is_never_shown_as_a_claim(grounded):
+    _, items = grounded("example-vienna-talks.json")
+    bl = items["bottom_line"]  # "… would pave the way for more communication"
+    assert bl.supported is False and any("cut off" in p for p in bl.problems)
+    assert not cut_off("Police were still searching for a male gunman.")
+    assert cut_off("The bars were made smaller because of rising …")
+
+
+def test_trim_capped_flags_a_text_it_ends_mid_clause():
+    saved = Briefing.model_validate_json((SNAPSHOTS / "example-vienna-talks.json").read_text(encoding="utf-8"))
+    ex = Extraction.model_validate(saved.extraction.model_dump())
+    ex.key_points[0].text = ("word " * 60).strip()  # 299 characters of one unfinished clause, over the cap of 220
+    ex.key_points[0].supported = True
+    _trim_capped(ex)
+    assert ex.key_points[0].text.endswith(" …") and ex.key_points[0].supported is False
+    assert "cut off" in ex.key_points[0].problems[-1]
+
+
+def test_the_headline_is_checked_like_a_claim(grounded):
+    new, _ = grounded("brief-04-seattle-shooting-near-trump-protest-dailymail.json")
+    assert new.grounding.headline and "negation" in new.grounding.headline[0]  # "… in Seattle protest"
+    new, _ = grounded("brief-06-cubs-win-world-series-independent.json")
+    assert new.grounding.headline == []
+    assert headline_problems("Tram Derails in London, Nine Dead", ["A tram derailed in London; seven died."])
+
+
+def test_an_outlook_item_that_restates_a_past_event_is_not_shown(grounded):
+    _, items = grounded("example-vienna-talks.json")
+    out = items["outlook[1]"]  # "The US and China agreed to maintain the channel …"
+    assert out.supported is False
+    _, items = grounded("brief-04-seattle-shooting-near-trump-protest-dailymail.json")
+    assert items["outlook[0]"].supported  # "Police continue to search" over "Police were still searching"
+
+
+def test_an_open_question_the_article_answers_is_not_shown(grounded):
+    _, items = grounded("full-01-toblerone-shape-change-anger-standard.json")
+    q = items["open_questions[0]"]  # "Why did Mondelez … change the shape?": rising costs, the article says
+    assert q.supported is False and "do not leave this open" in q.problems[0]
+
+
+def test_re_anchored_evidence_must_state_more_of_the_claim(grounded):
+    _, items = grounded("full-01-toblerone-shape-change-anger-standard.json")
+    kp = items["key_points[0]"]  # the shape change is in sentence 1, not in the sentences the tool found
+    assert kp.located and kp.supported is False and "sentences found state only" in kp.problems[0]
