@@ -231,19 +231,25 @@ def test_a_read_only_mount_is_refused_and_another_filesystem_is_written(tmp_path
 # ------------------------------------------------------------------ 5. render re-checks stored offsets
 
 def _tampered(tmp_path, version: str | None = None):
+    """The committed example with the first span of its first verified item moved to chars 100000–100050."""
     doc = json.loads((ROOT / "examples" / "vienna-talks.json").read_text())
-    ev = doc["extraction"]["bottom_line"]["evidence"][0]
-    ev["start"], ev["end"] = 100000, 100050
+    b = Briefing.model_validate(doc)
+    path = next(p for p, i in b.extraction.items() if i.supported and i.evidence and not getattr(i, "chosen", False)
+                and p != "dateline")
+    node = doc["extraction"]
+    for part in re.findall(r"\w+|\[\d+\]", path):
+        node = node[int(part[1:-1])] if part.startswith("[") else node[part]
+    node["evidence"][0]["start"], node["evidence"][0]["end"] = 100000, 100050
     if version:
         doc["schema_version"] = version
-    path = tmp_path / "t.json"
-    path.write_text(json.dumps(doc))
-    return path, doc
+    target = tmp_path / "t.json"
+    target.write_text(json.dumps(doc))
+    return target, doc, path
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_render_shows_a_span_that_does_not_match_the_text_as_unverified(fmt, tmp_path):
-    path, doc = _tampered(tmp_path)
+    path, doc, _ = _tampered(tmp_path)
     out = tmp_path / f"t.{fmt}"
     assert main(["render", str(path), "-f", fmt, "-o", str(out)]) == 0
     page = out.read_text()
@@ -260,19 +266,19 @@ def test_render_shows_a_span_that_does_not_match_the_text_as_unverified(fmt, tmp
 def test_verified_checks_every_span_and_recomputes_the_figure(tmp_path):
     from briefing.output.verify import verified
 
-    path, doc = _tampered(tmp_path)
+    path, doc, item_path = _tampered(tmp_path)
     b = Briefing.model_validate(doc)
     v = verified(b)
-    kept = v.extraction.bottom_line.evidence
-    assert v.extraction.bottom_line.supported is False and len(kept) == len(b.extraction.bottom_line.evidence) - 1
-    assert all(b.article.text[s.start:s.end] == s.text for s in kept)
-    assert v.grounding.supported == b.grounding.supported - 1 and "bottom_line" in v.grounding.unsupported
+    before, after = dict(b.extraction.items())[item_path], dict(v.extraction.items())[item_path]
+    assert after.supported is False and len(after.evidence) == len(before.evidence) - 1
+    assert all(b.article.text[s.start:s.end] == s.text for s in after.evidence)
+    assert v.grounding.supported == b.grounding.supported - 1 and item_path in v.grounding.unsupported
     good = Briefing.model_validate_json((ROOT / "examples" / "vienna-talks.json").read_text())
     assert verified(good) is good  # a sound briefing is shown as stored
 
 
 def test_render_refuses_a_newer_schema_version(tmp_path, capsys):
-    path, _ = _tampered(tmp_path, version="9.0")
+    path, _, _ = _tampered(tmp_path, version="9.0")
     assert main(["render", str(path), "-f", "md"]) == 2
     _one_line(capsys.readouterr().err, "newer than this tool's")
 
