@@ -1,5 +1,6 @@
 """Long articles with the local default: the context sized to the article, the refusal beyond the limit, prefix
-reuse that does not change an answer."""
+reuse that does not change an answer, and a real model's briefing of a 2,165-word article (cassette) whose evidence
+spans are exact slices of the whole text."""
 
 import contextlib
 import json
@@ -9,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from briefing import brief
-from briefing.brief import Briefer, context_for
+from briefing.brief import Briefer, context_for, generate
 from briefing.config import Settings
 from briefing.errors import InputError
 from briefing.ingest.core import from_text, load
 from briefing.providers import BACKENDS
-from tests.helpers import EXAMPLE, ROOT
+from tests.helpers import EXAMPLE, ROOT, check_every_span
 
 LOCAL = BACKENDS["local"]
 LONG = ROOT / "eval" / "long" / "corpus"
@@ -168,6 +169,7 @@ def test_the_first_turn_saved_and_loaded_gives_the_same_logits(unpatched_llama_c
         llama_server.PREFIX_CACHE[0] = None
     assert np.array_equal(saved, fresh) and np.array_equal(loaded, fresh)
 
+
 def test_the_eval_report_gives_figures_by_source_length():
     from briefing.eval.report import render_markdown, report_from_dir
 
@@ -177,3 +179,32 @@ def test_the_eval_report_gives_figures_by_source_length():
     assert bands[0]["articles"] == report["overall"]["articles"]
     assert bands[0]["grounding"] == report["overall"]["grounding"]
     assert "By length of the source article" in render_markdown(report)
+
+
+# ------------------------------------------------------------------------------------------ a real long article
+
+@pytest.mark.vcr
+def test_a_long_article_from_a_real_model_answer(model_settings):
+    """The Guardian's 1,232-word tram report (refused under the old 4096-token context) briefed by the real local
+    model: every evidence span is the exact slice of the whole text, including spans late in the article."""
+    import dataclasses
+
+    article = _article("croydon-tram-driver-theguardian-1232w.json")
+    assert article.words == 1232
+    old_rule = len(article.numbered()) / brief.CHARS_PER_TOKEN + brief.PROMPT_OVERHEAD + 1400
+    assert old_rule > 4096, "the old 4096-token context refused it"
+    settings = dataclasses.replace(model_settings, timeout=3600)  # recorded on a loaded 2-core machine
+    b = generate(article, settings)
+    doc = json.loads(b.model_dump_json())
+    assert check_every_span(doc) > 5
+    assert doc["article"]["text"] == article.text
+    late = [s for s in _spans(doc) if s["start"] > len(article.text) // 2]
+    assert late, "evidence from the second half of the article"
+    assert b.meta.usage["prompt_tokens"] > 2000, "the whole article was read"
+    assert context_for(article, Settings(provider="local")) >= b.meta.usage["prompt_tokens"] + 1400
+
+
+def _spans(doc):
+    from tests.helpers import spans_in
+
+    return list(spans_in(doc))
