@@ -18,7 +18,7 @@ _LAZY = {
     "Extraction": "schema", "BriefingError": "errors", "ConfigError": "errors", "InputError": "errors",
     "ModelError": "errors", "OutputTruncatedError": "errors", "RefusalError": "errors", "RenderError": "errors",
     "UngroundedError": "errors", "Usage": "usage", "generate": "brief", "brief": "brief", "render": "output.render",
-    "load": "ingest.core",
+    "load": "ingest.core", "generate_story": "story.build",
 }
 
 __all__ = sorted([*_LAZY, "__version__"])

@@ -40,9 +40,9 @@ def _settings(args: argparse.Namespace):
 
 
 def _formatted(briefing, fmt: str, template_dir: str | None, **layout) -> str | bytes:
-    from briefing.output.formats import write
+    from briefing.output.produce import produce
 
-    return write(briefing, fmt, template_dir=template_dir, **layout)
+    return produce(briefing, fmt, template_dir=template_dir, **layout)
 
 
 def _layout(args: argparse.Namespace) -> dict:
@@ -222,6 +222,37 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_story(args: argparse.Namespace) -> int:
+    """One briefing from several articles on one story; ``--since`` adds what changed since an earlier one."""
+    from briefing.output.write import check_destination, emit
+    from briefing.story.build import generate_story
+
+    layout = _layout(args)
+    check_destination(args.output, args.input)
+    since = read_briefing(args.since) if args.since else None
+    settings = _settings(args)
+    say = _progress(args.quiet)
+    with _runner(args, settings, say) as runner:
+        story = generate_story(args.input, settings, since=since, briefer=runner, date=args.date, progress=say)
+    emit(_formatted(story, args.format, args.template_dir, **layout), args.output)
+    u = story.meta.usage
+    say(f"done: {len(story.sources)} source(s), {len(story.gaps)} failed, {len(story.conflicts)} conflict(s); "
+        f"{story.grounding.figure}; {u.get('prompt_tokens', 0)}+{u.get('completion_tokens', 0)} tokens")
+    for gap in story.gaps:
+        print(f"briefing: failed: {gap.id} ({gap.input}): {gap.error}", file=sys.stderr)
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """What changed between two briefing JSONs (stories or single articles), one line each; no model call."""
+    from briefing.story.diff import as_lines, changes
+
+    old, new = read_briefing(args.old), read_briefing(args.new)
+    for line in as_lines(changes(old, new)):
+        print(f"- {line}")
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from briefing.schema import extraction_json_schema
 
@@ -259,13 +290,30 @@ def cmd_eval(args: argparse.Namespace) -> int:
             from briefing.eval.reground import reground_dir
 
             say(f"grounding {len(reground_dir(args.from_dir, out))} saved answer(s) again into {out}")
-        report = report_from_dir(out)
+        from pathlib import Path
+
+        from briefing.eval.stories import STORIES, stories_report
+
+        if (Path(out) / STORIES).is_dir():  # a stories eval: its corpus is named in the saved report
+            saved = Path(out) / "report.json"
+            corpus = json.loads(saved.read_text(encoding="utf-8")).get("corpus") if saved.is_file() else None
+            report = stories_report(out, corpus=corpus)
+        else:
+            report = report_from_dir(out)
     else:
+        from briefing.eval.stories import is_stories_corpus, run_stories
+
         out = args.output or "eval"
-        report = run(args.corpus, out, _settings(args), progress=say, limit=args.limit, use_cache=not args.no_cache)
+        if is_stories_corpus(args.corpus):  # a folder of story folders: one briefing per story
+            report = run_stories(args.corpus, out, _settings(args), limit=args.limit, progress=say,
+                                 use_cache=not args.no_cache)
+        else:
+            report = run(args.corpus, out, _settings(args), progress=say, limit=args.limit,
+                         use_cache=not args.no_cache)
     paths = write_report(report, out)
     o = report["overall"]
-    say(f"{o['briefed']} of {o['articles']} briefed; report: {', '.join(str(p) for p in paths)}")
+    total = o.get("articles", o.get("stories"))
+    say(f"{o['briefed']} of {total} briefed; report: {', '.join(str(p) for p in paths)}")
     return 0
 
 
@@ -348,7 +396,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                                   "DIR, without a model")
     p.add_argument("--reground", action="store_true", help="with --from: ground the saved model answers again with "
                                                             "this version's grounding (no model), save them in -o")
-    p.add_argument("--limit", type=int, help="brief only the first N articles")
+    p.add_argument("--limit", type=int, help="brief only the first N articles (of each story, for a folder of "
+                                             "story folders)")
     p.add_argument("--no-cache", action="store_true", help="call the model even for articles briefed before")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     _add_model_flags(p)
@@ -383,6 +432,27 @@ def build_parser() -> argparse.ArgumentParser:
     _add_layout_flags(b)
     b.add_argument("-q", "--quiet", action="store_true", help="only failures on stderr")
     b.set_defaults(func=cmd_batch_collect)
+
+    p = sub.add_parser("story", help="one briefing from several articles on the same story")
+    p.add_argument("input", metavar="INPUT", nargs="+",
+                   help="the story's articles: files, folders, globs, URLs, a JSONL file of records")
+    p.add_argument("-f", "--format", default="md", help=f"{' | '.join(OUTPUT_FORMATS)} (default md)")
+    p.add_argument("-o", "--output", help="output file (default stdout)")
+    p.add_argument("--since", metavar="PREVIOUS.json",
+                   help="an earlier briefing (story or single article): add what changed since it")
+    p.add_argument("--date", help="reference date (YYYY-MM-DD) for relative dates in articles without one")
+    p.add_argument("--template-dir", help="folder with templates overriding the built-in ones")
+    p.add_argument("--no-cache", action="store_true", help="call the model even when the cache holds the answer")
+    p.add_argument("--no-log", action="store_true", help="do not record model calls in the call log")
+    _add_layout_flags(p)
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    _add_model_flags(p)
+    p.set_defaults(func=cmd_story)
+
+    p = sub.add_parser("diff", help="what changed between two briefing JSONs (no model call)")
+    p.add_argument("old", metavar="OLD.json")
+    p.add_argument("new", metavar="NEW.json")
+    p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("schema", help="print the JSON Schema the model fills")
     p.set_defaults(func=cmd_schema)

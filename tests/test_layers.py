@@ -44,17 +44,7 @@ UPWARD_ALLOWED: dict[tuple[str, str], str] = {
 }
 
 #: Known cycles between modules, each to be broken; the test fails on any other, and on an entry that is gone.
-KNOWN_CYCLES: dict[frozenset[str], str] = {
-    frozenset({"briefing.output.devtools", "briefing.output.pdf"}):
-        "devtools.py:18 takes FLAGS, _last_error and find_chromium from pdf.py, which imports devtools.Browser "
-        "lazily (pdf.py:91); finding and flagging Chromium wants a module of its own under both",
-    frozenset({"briefing.output.formats", "briefing.output.render"}):
-        "render.py:17 reads FORMATS and PAPERS from formats.py, whose md/html writer imports render.render lazily "
-        "(formats.py:23); the writer table could name its renderer by module instead",
-    frozenset({"briefing.merge.conflicts", "briefing.merge.items"}):
-        "conflicts.py:153,178 use items' same_name/same_quote/same_item and items.py:252 calls conflicts.find, all "
-        "lazily; the matching helpers want a module below both",
-}
+KNOWN_CYCLES: dict[frozenset[str], str] = {}
 
 
 def unit_of(module: str) -> str:

@@ -9,7 +9,7 @@ import pytest
 from briefing.grounding.grounder import Grounder
 from briefing.merge import Source, Sourced, merge
 from briefing.merge.conflicts import figures
-from briefing.merge.items import same_name, same_quote
+from briefing.merge.same import same_name, same_quote
 from briefing.schema import Actor, BottomLine, Event, Extraction, Outlook, Point, Quote, Span
 from briefing.text.article import Article
 

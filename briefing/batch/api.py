@@ -25,6 +25,7 @@ from briefing.text.article import Article
 from briefing.batch.run import MANIFEST, RunResult
 from briefing.ingest.inputs import Input, _slug
 from briefing.output import formats
+from briefing.output.produce import produce
 from briefing.config import Settings
 from briefing.errors import BriefingError, ConfigError, InputError, ModelError
 from briefing.usage import Usage
@@ -134,7 +135,7 @@ def collect(results_path: str | Path, out_dir: str | Path, *, articles: str | Pa
     from briefing.model.prompts import prompt_hash
     from briefing.output.write import write_atomic
 
-    render = render or (lambda b: formats.write(b, fmt, template_dir=template_dir))
+    render = render or (lambda b: produce(b, fmt, template_dir=template_dir))
     t0 = time.monotonic()
     results_path = Path(results_path)
     if articles is None:

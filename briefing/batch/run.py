@@ -26,6 +26,7 @@ from typing import Any, Callable
 from briefing.brief import Briefer
 from briefing.ingest.inputs import Input
 from briefing.output import formats
+from briefing.output.produce import produce
 from briefing.redact import scrub
 from briefing.errors import BriefingError, InputError, ModelError, OutputError, UngroundedError
 from briefing.usage import Usage
@@ -141,7 +142,7 @@ def run_batch(items: list[Input], runner: Briefer, out_dir: str | Path, *, fmt: 
     ``render(briefing)`` makes the output file's content (default: ``fmt`` md, html or json)."""
     from briefing.output.write import check_destination, check_folder, write_atomic
 
-    render = render or (lambda b: formats.write(b, fmt, template_dir=template_dir))
+    render = render or (lambda b: produce(b, fmt, template_dir=template_dir))
     suffix = formats.get(fmt).suffix
 
     if concurrency < 1:

@@ -5,7 +5,6 @@ overall figures, rendered as Markdown and written as ``report.json`` and ``repor
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -118,23 +117,11 @@ def write_report(report: dict[str, Any], out_dir: str | Path) -> list[Path]:
             write_atomic(out / "report.md", render_markdown(report))]
 
 
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value * 100:.0f}%"
-
-
-def _yes(value: bool | None) -> str:
-    return "n/a" if value is None else ("yes" if value else "no")
-
-
 def render_markdown(report: dict[str, Any]) -> str:
-    import jinja2
+    if report.get("kind") == "stories":
+        from briefing.eval.stories import render_stories_markdown
 
-    from briefing.resources import data_dir
+        return render_stories_markdown(report)
+    from briefing.eval.markdown import env
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(data_dir("templates"))),
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True, autoescape=False)
-    env.filters["pct"] = _pct
-    env.filters["yes"] = _yes
-    env.filters["cell"] = lambda s: re.sub(r"\s+", " ", str(s)).replace("|", "\\|")
-    return env.get_template("eval.md.j2").render(r=report, o=report["overall"], W=W_KEYS)
+    return env().get_template("eval.md.j2").render(r=report, o=report["overall"], W=W_KEYS)

@@ -151,6 +151,6 @@ def stories_report(out_dir: str | Path, *, corpus: str | None = None) -> dict[st
 
 
 def render_stories_markdown(report: dict[str, Any]) -> str:
-    from briefing.eval.report import _env
+    from briefing.eval.markdown import env
 
-    return _env().get_template("eval-stories.md.j2").render(r=report, o=report["overall"])
+    return env().get_template("eval-stories.md.j2").render(r=report, o=report["overall"])

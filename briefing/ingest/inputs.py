@@ -17,6 +17,8 @@ from briefing.text.article import Article
 
 _GLOB = re.compile(r"[*?\[]")
 _RECORD_META = ("title", "date", "source", "url", "author", "language")
+#: Record fields a story reads (the outlet and the publication time), kept in ``Article.meta``.
+_STORY_META = ("publisher", "published")
 
 @dataclass
 class Input:
@@ -43,6 +45,7 @@ class Input:
         for key in _RECORD_META:
             if self.meta.get(key):
                 setattr(article, key, str(self.meta[key]))
+        article.meta.update({k: str(self.meta[k]) for k in _STORY_META if self.meta.get(k)})
         if self.url and not article.url:
             article.url = self.url
         return article
@@ -82,7 +85,7 @@ def _under(path: Path, base: Path) -> bool:
 def _from_record(rec: dict[str, Any], origin: str, *, default_id: str, base: Path,
                  allow_outside: bool = False) -> Input:
     rid = str(rec.get("id") or default_id)
-    meta = {k: rec[k] for k in _RECORD_META if rec.get(k)}
+    meta = {k: rec[k] for k in _RECORD_META + _STORY_META if rec.get(k)}
     if isinstance(rec.get("text"), str):
         return Input(id=rid, origin=origin, text=rec["text"], meta=meta)
     if isinstance(rec.get("path"), str):

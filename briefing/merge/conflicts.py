@@ -13,40 +13,20 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
+from briefing.merge.same import same_item, same_name, same_quote
 from briefing.schema import Conflict, ConflictValue, Event, Extraction
+from briefing.text.lexicon import (FIGURE_CLASSES, FIGURE_QUALIFIERS, FIGURE_SKIP_WORDS, NOT_FIGURE_WORDS,
+                                   NUMBER_WORDS)
 
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-}
-#: What a figure counts, by the words beside it.
-_CLASSES = {
-    "dead": ("dead", "died", "die", "killed", "killing", "kill", "death", "deaths", "fatalities", "fatality",
-             "lives", "bodies"),
-    "injured": ("injured", "injuries", "injuring", "hurt", "wounded", "hospitalised", "hospitalized", "casualties"),
-    "arrested": ("arrested", "arrests", "detained"),
-    "missing": ("missing",),
-    "rescued": ("rescued", "saved"),
-}
-_BY_WORD = {w: cls for cls, ws in _CLASSES.items() for w in ws}
-_QUALIFIERS = ("at least", "more than", "over", "about", "around", "nearly", "almost", "up to", "some", "only")
+_BY_WORD = {w: cls for cls, ws in FIGURE_CLASSES.items() for w in ws}
 _TOKEN = re.compile(r"[£$€]?\d[\d,]*(?:\.\d+)?(?:\s?(?:m|bn|million|billion|%))?|[A-Za-z]+(?:-[A-Za-z]+)*|[:]")
 _NUMERIC = re.compile(r"([£$€]?)(\d[\d,]*(?:\.\d+)?)(?:\s?(m|bn|million|billion|%))?$")
-#: Words after a number that make it no figure to compare (ages, years, times, ordinals, units of time).
-_NOT_FIGURES = {"year-old", "years-old", "am", "pm", "st", "nd", "rd", "th", "years", "year", "months", "month",
-                "weeks", "week", "days", "day", "hours", "hour", "minutes", "minute", "seconds", "o'clock",
-                "mph", "km", "metres", "meters", "feet", "ft", "miles", "percent"}
-_SKIP_BETWEEN = {"people", "persons", "others", "more", "were", "was", "are", "have", "been", "had", "being",
-                 "seriously", "critically", "badly", "slightly", "were", "reported", "confirmed", "feared",
-                 "and", "who", "of", "them", "passengers", "men", "women", "children", "adults", "victims"}
 
 
 def _value(token: str) -> tuple[float, str] | None:
     low = token.lower()
-    if low in _NUMBER_WORDS:
-        return float(_NUMBER_WORDS[low]), low
+    if low in NUMBER_WORDS:
+        return float(NUMBER_WORDS[low]), low
     m = _NUMERIC.match(token)
     if not m:
         return None
@@ -67,7 +47,7 @@ def figures(text: str) -> list[tuple[str, float, str]]:
             continue
         value, _ = got
         after = low[i + 1:i + 5]
-        if after[:1] and (after[0] in _NOT_FIGURES or after[0] == ":"):
+        if after[:1] and (after[0] in NOT_FIGURE_WORDS or after[0] == ":"):
             continue
         if 1800 <= value <= 2100 and "," not in tok and tok.isdigit():
             continue  # a year
@@ -78,7 +58,7 @@ def figures(text: str) -> list[tuple[str, float, str]]:
             if w in _BY_WORD:
                 what = _BY_WORD[w]
                 break
-            if w not in _SKIP_BETWEEN:
+            if w not in FIGURE_SKIP_WORDS:
                 break
         if what is None:  # "killing seven", "the death toll rose to seven", "injuring 51"
             before = low[max(0, i - 4):i]
@@ -89,7 +69,7 @@ def figures(text: str) -> list[tuple[str, float, str]]:
             what = "people"
         if what is None:
             continue
-        qual = next((q for q in _QUALIFIERS if " ".join(low[max(0, i - 2):i]).endswith(q)), None)
+        qual = next((q for q in FIGURE_QUALIFIERS if " ".join(low[max(0, i - 2):i]).endswith(q)), None)
         out.append((what, value, f"{qual} {tok}" if qual else tok))
     return out
 
@@ -150,8 +130,6 @@ def find(parts: Sequence, merged: Extraction) -> list[Conflict]:
             conflicts.append(Conflict(kind="date", about=event.what, values=_values(dates, published)))
 
     # The same words credited to different people.
-    from briefing.merge.items import same_name, same_quote
-
     for quote in merged.quotes:
         speakers: dict[str, list[int]] = {}
         for i, part in enumerate(parts):
@@ -175,8 +153,6 @@ def find(parts: Sequence, merged: Extraction) -> list[Conflict]:
 
 
 def _same_event(a: Event, b: Event) -> bool:
-    from briefing.merge.items import same_item
-
     return same_item(a, b) or a.what == b.what
 
 

@@ -22,27 +22,12 @@ only when ``rank_by_support`` is asked (stories), so a long article keeps its re
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from briefing.schema import Actor, Event, Extraction, Item, Position, Quote, Span
+from briefing.merge.same import same_item
+from briefing.schema import Extraction, Item, Quote, Span
 from briefing.sections import NAMES as SECTIONS
-
-#: Share of content words two texts must have in common (of the shorter text) to state the same fact.
-SAME_FACT = 0.7
-#: Share of three-word runs two quotes must share (of the shorter quote) to be the same quote.
-SAME_QUOTE = 0.6
-
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*")
-_HONORIFIC = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "lord", "lady", "president", "prime", "minister",
-              "secretary", "general", "sen", "senator", "rep", "gov", "governor", "the"}
-#: Words too common to say two facts are the same (a deliberately short list: the content words carry the match).
-_COMMON = frozenset("""a an the and or but of to in on at for from by with as is are was were be been being it its this
-that these those he she they them his her their we our you your i not no so if than then there here has have had do
-does did will would can could may might must shall should said says say also after before over under into about up
-out more most some any all one two three new""".split())
-
 
 @dataclass(frozen=True)
 class Source:
@@ -78,95 +63,6 @@ class Merged:
     def support(self, item: Item) -> int:
         """How many sources state ``item``."""
         return len(set(item.sources))
-
-
-# ------------------------------------------------------------------------------------------------ words
-
-def words(text: str | None) -> list[str]:
-    """Lower-case words of ``text`` (numbers included)."""
-    return [w.lower().strip("'’-") for w in _WORD.findall(text or "")]
-
-
-def _stem(w: str) -> str:
-    if w.endswith("'s") or w.endswith("’s"):
-        w = w[:-2]
-    if len(w) > 4 and w.endswith("ies"):
-        w = w[:-3] + "y"
-    elif len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
-        w = w[:-1]
-    return w[:7]
-
-
-def content(text: str | None) -> set[str]:
-    """The stems of the words that carry a text's meaning, numbers left out."""
-    return {_stem(w) for w in words(text) if w not in _COMMON and not w[0].isdigit() and len(w) > 1}
-
-
-def overlap(a: set[str], b: set[str]) -> float:
-    """Shared share of the smaller set (1.0 when one contains the other)."""
-    if not a or not b:
-        return 0.0
-    return len(a & b) / min(len(a), len(b))
-
-
-def name_key(name: str) -> list[str]:
-    """A name's words without honorifics and titles: "Mr Wang Yi" → ["wang", "yi"]."""
-    return [w for w in words(name) if w not in _HONORIFIC] or words(name)
-
-
-def same_name(a: str, b: str) -> bool:
-    """"Wang Yi" and "Wang"; "Joe Biden" and "President Biden"; not "Joe Biden" and "Hunter Biden"."""
-    ka, kb = name_key(a), name_key(b)
-    if not ka or not kb:
-        return False
-    if ka == kb:
-        return True
-    short, long_ = (ka, kb) if len(ka) <= len(kb) else (kb, ka)
-    if len(short) == 1:  # a bare surname (or a one-word body) matches the full name's last or first word
-        return short[0] in (long_[-1], long_[0])
-    return short == long_[-len(short):] or short == long_[:len(short)]
-
-
-def _trigrams(text: str) -> set[tuple[str, ...]]:
-    w = words(text)
-    return {tuple(w[i:i + 3]) for i in range(max(1, len(w) - 2))} if w else set()
-
-
-def same_quote(a: str, b: str) -> bool:
-    wa, wb = " ".join(words(a)), " ".join(words(b))
-    if not wa or not wb:
-        return False
-    if wa in wb or wb in wa:
-        return True
-    ta, tb = _trigrams(a), _trigrams(b)
-    return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) >= SAME_QUOTE
-
-
-# ------------------------------------------------------------------------------------------------ sameness
-
-def _fact_text(item: Item) -> str:
-    if isinstance(item, Actor):
-        return item.name
-    if isinstance(item, Position):
-        return item.stance
-    if isinstance(item, Event):
-        return item.what
-    return getattr(item, "text", "")
-
-
-def same_item(a: Item, b: Item) -> bool:
-    """Whether ``a`` and ``b`` (of one section) state the same thing."""
-    if isinstance(a, Actor) and isinstance(b, Actor):
-        return same_name(a.name, b.name)
-    if isinstance(a, Quote) and isinstance(b, Quote):
-        return same_quote(a.text, b.text)
-    if isinstance(a, Position) and isinstance(b, Position):
-        return same_name(a.party, b.party) and overlap(content(a.stance), content(b.stance)) >= SAME_FACT
-    if isinstance(a, Event) and isinstance(b, Event):
-        if a.iso and b.iso and a.iso != b.iso and overlap(content(a.what), content(b.what)) < 0.9:
-            return False
-        return overlap(content(a.what), content(b.what)) >= SAME_FACT
-    return overlap(content(_fact_text(a)), content(_fact_text(b))) >= SAME_FACT
 
 
 # ------------------------------------------------------------------------------------------------ merging

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing.errors import RenderError
-from briefing.output.pdf import FLAGS, _last_error, find_chromium
+from briefing.output.chromium import FLAGS, find_chromium, last_error
 
 
 class Browser:
@@ -174,7 +174,7 @@ class Browser:
 
     def stderr_tail(self) -> str:
         try:
-            return _last_error(Path(self._tmp.name, "stderr.log").read_bytes())
+            return last_error(Path(self._tmp.name, "stderr.log").read_bytes())
         except OSError:
             return "no message"
 

@@ -1,4 +1,4 @@
-"""Headless Chromium: find it and print a briefing's HTML to PDF, fitting it to a page budget.
+"""A briefing's HTML printed to PDF by headless Chromium, fitted to a page budget.
 
 ``-f pdf`` prints with Chromium's own ``--print-to-pdf`` in a throwaway profile; the page size comes from the
 HTML's ``@page`` rule (``--paper``). ``--max-pages N`` prints, counts the pages and, while there are too many,
@@ -6,45 +6,22 @@ drops the lowest-priority items (:func:`trim`) and prints again; the briefing th
 The DevTools client for screenshots and layout checks is :mod:`briefing.output.devtools`; what gives way when a
 page is short is :mod:`briefing.output.trim`.
 
-Chromium is looked up as ``$BRIEFING_CHROMIUM``, then ``chromium``, ``chromium-browser``, ``google-chrome`` and
-``google-chrome-stable`` on ``PATH``. Only the standard library is imported here.
+Chromium is found by :mod:`briefing.output.chromium`. Only the standard library is imported here.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
 from briefing.errors import RenderError
+from briefing.output.chromium import FLAGS, find_chromium, last_error
 from briefing.output.trim import trim, trim_plan
 
-#: Flags for every run: no sandbox (containers), no GPU, and nothing that talks to the network by itself.
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-default-apps", "--disable-extensions",
-         "--mute-audio", "--hide-scrollbars")
-CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 PRINT_TIMEOUT = 60.0
-
-
-def find_chromium() -> str:
-    """The Chromium executable, or a one-line :class:`RenderError` saying how to get one."""
-    configured = os.environ.get("BRIEFING_CHROMIUM")
-    if configured:
-        found = shutil.which(configured)
-        if not found:
-            raise RenderError(f"BRIEFING_CHROMIUM={configured}: no such executable")
-        return found
-    for name in CANDIDATES:
-        found = shutil.which(name)
-        if found:
-            return found
-    raise RenderError("PDF output needs headless Chromium, which was not found (install the 'chromium' package, "
-                      "or set BRIEFING_CHROMIUM to its path); -f html prints from any browser")
 
 
 def page_count(pdf: bytes) -> int:
@@ -70,14 +47,8 @@ def print_pdf(html: str, *, timeout: float = PRINT_TIMEOUT) -> bytes:
             raise RenderError(f"cannot run Chromium ({exe}): {e.strerror or e}") from None
         data = out.read_bytes() if out.exists() else b""
         if proc.returncode != 0 or not data.startswith(b"%PDF"):
-            raise RenderError(f"Chromium failed to print the PDF (exit {proc.returncode}): {_last_error(proc.stderr)}")
+            raise RenderError(f"Chromium failed to print the PDF (exit {proc.returncode}): {last_error(proc.stderr)}")
         return data
-
-
-def _last_error(stderr: bytes) -> str:
-    lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines()
-             if ln.strip() and "dbus" not in ln and "unexpected operator" not in ln]
-    return lines[-1][:200] if lines else "no message"
 
 
 def fit_pdf(briefing: Any, html_of: Callable[[Any, list[str]], str], *, max_pages: int | None = None) -> bytes:

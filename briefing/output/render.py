@@ -15,6 +15,7 @@ from typing import Any
 from briefing.errors import RenderError
 from briefing.resources import data_dir
 from briefing.output.formats import FORMATS, PAPERS
+from briefing.output.story import conflict_line, support, when
 from briefing.output.verify import verified
 from briefing.schema import LIKELIHOOD_BANDS, Briefing, Item, Span
 from briefing.sections import TABLE
@@ -118,6 +119,9 @@ def context(briefing: Briefing, *, paper: str | None = None, omitted: list[str] 
         "source_url": safe_url(briefing.article.url), "quote_text": quote_text,
         "source_date": long_date(briefing.article.date),
         "page_size": PAPERS[paper].css if paper in PAPERS else None, "omitted": omitted or [],
+        # A story (several sources): support per item, where the sources differ, when each was published.
+        "support": lambda item: support(item, briefing.sources), "when": when,
+        "conflict_lines": [conflict_line(c, briefing.sources) for c in briefing.conflicts],
     }
 
 

@@ -39,17 +39,19 @@ def check_version(document: str | dict[str, Any], name: str) -> None:
                          f"tool's {SCHEMA_VERSION}; upgrade briefing to render it")
 
 
-def _text_of(briefing: Briefing, span: Span) -> str | None:
-    source = getattr(span, "source", None)
-    if source is None:
-        return briefing.article.text
-    sources = getattr(briefing, "sources", None) or []
-    return sources[source].text if 0 <= source < len(sources) else None
-
-
 def span_ok(briefing: Briefing, span: Span) -> bool:
-    text = _text_of(briefing, span)
-    return text is not None and 0 <= span.start <= span.end <= len(text) and text[span.start:span.end] == span.text
+    """The span is the stored text's slice; in a story (``Briefing.sources``: the articles' texts joined in
+    ``article.text``), it also lies inside the article its ``source`` names."""
+    text = briefing.article.text
+    if not (0 <= span.start <= span.end <= len(text) and text[span.start:span.end] == span.text):
+        return False
+    if span.source is None:
+        return True
+    sources = briefing.sources
+    if not 0 <= span.source < len(sources):
+        return False
+    src = sources[span.source]
+    return src.offset <= span.start and span.end <= src.offset + src.length
 
 
 def verified(briefing: Briefing) -> Briefing:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from briefing.merge.conflicts import figures
-from briefing.merge.items import same_item
+from briefing.merge.same import same_item
 from briefing.schema import Briefing, Change, Extraction, Item
 from briefing.sections import BY_NAME, NAMES
 

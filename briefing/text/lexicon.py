@@ -73,3 +73,40 @@ FORWARD = re.compile(
 #: ("march" only in lower case: "March" is a month).
 PLOVER_CUES = {"PROTEST": re.compile(r"\b((?i:protest\w*|demonstrat\w*|rall(?:y|ies|ied)|strik(?:e|es|ing)|"
                                      r"boycott\w*|sit-ins?|picket\w*|riot\w*|march(?:es|ed|ing))|march)\b")}
+
+
+# -- merging and comparing reports (briefing.merge)
+
+#: Titles and honorifics left out when two names are compared ("Mr Wang Yi" and "Wang Yi").
+NAME_TITLE_WORDS = frozenset("""mr mrs ms miss dr prof sir lord lady president prime minister secretary general sen
+senator rep gov governor the""".split())
+#: Words too common to say two facts are the same (a deliberately short list: the content words carry the match).
+MERGE_COMMON_WORDS = frozenset("""a an the and or but of to in on at for from by with as is are was were be been being
+it its this that these those he she they them his her their we our you your i not no so if than then there here has
+have had do does did will would can could may might must shall should said says say also after before over under
+into about up out more most some any all one two three new""".split())
+
+#: Number words a figure may be written in.
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+}
+#: What a figure counts, by the words beside it.
+FIGURE_CLASSES = {
+    "dead": ("dead", "died", "die", "killed", "killing", "kill", "death", "deaths", "fatalities", "fatality",
+             "lives", "bodies"),
+    "injured": ("injured", "injuries", "injuring", "hurt", "wounded", "hospitalised", "hospitalized", "casualties"),
+    "arrested": ("arrested", "arrests", "detained"),
+    "missing": ("missing",),
+    "rescued": ("rescued", "saved"),
+}
+#: Words before a figure that qualify it ("at least five").
+FIGURE_QUALIFIERS = ("at least", "more than", "over", "about", "around", "nearly", "almost", "up to", "some", "only")
+#: Words after a number that make it no figure to compare (ages, years, times, ordinals, units).
+NOT_FIGURE_WORDS = frozenset("""year-old years-old am pm st nd rd th years year months month weeks week days day hours
+hour minutes minute seconds o'clock mph km metres meters feet ft miles percent""".split())
+#: Words that may stand between a figure and what it counts ("five people were killed").
+FIGURE_SKIP_WORDS = frozenset("""people persons others more were was are have been had being seriously critically
+badly slightly reported confirmed feared and who of them passengers men women children adults victims""".split())
