@@ -195,7 +195,9 @@ def model_settings():
     otherwise (replay matches method, path and JSON body, not host or port)."""
     from briefing.config import Settings
 
-    return Settings(provider="llamacpp", base_url=RECORD_BASE_URL, model="local", max_retries=1, http_retries=0)
+    # Recording waits for a real model on a shared 2-core machine: a request may take many minutes there.
+    return Settings(provider="llamacpp", base_url=RECORD_BASE_URL, model="local", max_retries=1, http_retries=0,
+                    timeout=3600.0 if RECORDING else 600.0)
 
 
 # ------------------------------------------------------------------------------------ browser tests (#13)

@@ -8,6 +8,7 @@ import pytest
 from briefing.grounding.match import locate
 from briefing.ingest.core import load
 from briefing.brief import generate
+from briefing.config import Settings
 from briefing.schema import Briefing
 from tests.helpers import EXAMPLE, ROOT, check_every_span
 
@@ -48,3 +49,33 @@ def test_committed_renders_match_the_committed_json(fmt):
     assert b.grounding.figure in committed
     evidence_mark = "[^1]: “" if fmt == "md" else 'class="cite" href="#ev-'
     assert evidence_mark in committed, "per-item evidence is rendered"
+
+
+@pytest.mark.vcr
+def test_generate_example_with_the_local_default_profile(model_settings):
+    """The local model's default run (brief sections, grounding failures flagged, not re-asked), replayed from a
+    real answer of the local llama.cpp server: only the brief sections, every span an exact slice, the figure."""
+    from briefing.config import reasks_grounding, sections_for
+    from briefing.output.render import render
+    from briefing.sections import PROFILES
+
+    local = Settings(provider="local")
+    s = model_settings.with_(sections=sections_for(local), reask_grounding=reasks_grounding(local))
+    assert (s.sections, s.reask_grounding) == ("brief", False), "the local default this cassette stands for"
+    b = generate(load(str(EXAMPLE)), s)
+    assert b.meta.sections == "brief" and b.meta.usage["attempts"] == 1, "one call: grounding is not re-asked"
+
+    ex = b.extraction
+    asked = set(PROFILES["brief"])
+    for name in ("positions", "timeline", "issues", "open_questions"):
+        assert name not in asked and getattr(ex, name) == [], name
+    assert ex.headline and ex.bottom_line.text and len(ex.key_points) >= 2 and ex.actors and ex.outlook
+    assert "Sullivan" in " ".join(a.name for a in ex.actors)
+
+    doc = json.loads(b.model_dump_json())
+    assert check_every_span(doc) >= len(ex.key_points) + len(ex.actors)
+    for q in ex.quotes:
+        assert q.supported and locate(b.article.text, q.text), f"shown quote not verbatim: {q.text}"
+    g = b.grounding
+    assert 0 < g.supported <= g.total and g.figure == f"{g.supported} of {g.total} items supported by the text"
+    assert g.figure in render(b, "md") and g.figure in render(b, "html")
