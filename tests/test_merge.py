@@ -162,3 +162,26 @@ def test_spans_record_their_source_in_a_story():
     ex.key_points[0].evidence = [Span(text="A fact", start=0, end=6)]
     m = merge([Sourced(src(0), ex), Sourced(src(3), ex)])
     assert {s.source for s in m.extraction.key_points[0].evidence} == {0, 3}
+
+
+def test_two_outlets_wording_of_the_same_fact_is_one_item():
+    """Key points the local model wrote for two reports of the China well rescue (recorded answers): the same fall
+    in other words is one item; the rescue's machinery, a different fact, stays apart."""
+    a = extraction(["The boy fell down a 40m dry well in Baoding, Hebei province on Sunday morning.",
+                    "Sixty excavators and 100 dump trucks are being used to search the well."])
+    b = extraction(["Six-year-old Zhao Zicong fell into a 40-metre-deep well in Hebei Province",
+                    "Rescue team dispatched with 80 diggers and heavy-duty vehicles"])
+    ex = merge([Sourced(src(0), a), Sourced(src(1), b)]).extraction
+    fell = [p for p in ex.key_points if "fell" in p.text]
+    assert len(fell) == 1 and fell[0].sources == [0, 1]
+    assert len([p for p in ex.key_points if "excavators" in p.text or "diggers" in p.text]) == 2
+
+
+def test_a_full_section_keeps_every_source_represented():
+    """Ranked by support, equals take turns by source, so a third report is not crowded out by the first two."""
+    parts = [Sourced(src(i), extraction([f"{w} {i} happened" for w in words]))
+             for i, words in enumerate((["Alpha", "Bravo", "Charlie"], ["Delta", "Echo", "Foxtrot"],
+                                        ["Golf", "Hotel", "India"]))]
+    m = merge(parts, rank_by_support=True)
+    assert {tuple(p.sources) for p in m.extraction.key_points} == {(0,), (1,), (2,)}
+    assert m.omitted["key_points"] == 3

@@ -103,15 +103,18 @@ def merge_section(groups: Sequence[Sequence[Item]], *, same: Callable[[Item, Ite
     """Merge one section's items, given per source in source order (``groups[i]`` holds source ``i``'s items,
     already placed)."""
     out: list[Item] = []
+    place: list[int] = []  # each merged item's position within the source that first stated it
     for group in groups:
-        for item in group:
+        for k, item in enumerate(group):
             match = next((m for m in out if same(m, item)), None)
             if match is None:
                 out.append(item)
+                place.append(k)
             else:
                 _absorb(match, item)
-    if rank_by_support:
-        out.sort(key=lambda i: -len(set(i.sources)))  # stable: first appearance breaks ties
+    if rank_by_support:  # most sources first; among equals, each source's first item, then each one's second …
+        order = sorted(range(len(out)), key=lambda i: (-len(set(out[i].sources)), place[i], min(out[i].sources)))
+        out = [out[i] for i in order]
     return out
 
 

@@ -9,8 +9,12 @@ import re
 from briefing.schema import Actor, Event, Item, Position, Quote
 from briefing.text.lexicon import MERGE_COMMON_WORDS, NAME_TITLE_WORDS
 
-#: Share of content words two texts must have in common (of the shorter text) to state the same fact.
-SAME_FACT = 0.7
+#: Share of content words two texts must have in common (of the shorter text) to state the same fact, and at least
+#: how many: "The boy fell down a 40m dry well in Hebei province" and "Zhao Zicong fell into a 40-metre-deep well in
+#: Hebei Province" share fell, well, Hebei, province (4 of 8); "Rescuers used 60 excavators" and "80 diggers were
+#: sent" share none.
+SAME_FACT = 0.5
+SAME_FACT_WORDS = 3
 #: Share of three-word runs two quotes must share (of the shorter quote) to be the same quote.
 SAME_QUOTE = 0.6
 
@@ -35,6 +39,12 @@ def _stem(w: str) -> str:
 def content(text: str | None) -> set[str]:
     """The stems of the words that carry a text's meaning, numbers left out."""
     return {_stem(w) for w in words(text) if w not in MERGE_COMMON_WORDS and not w[0].isdigit() and len(w) > 1}
+
+
+def same_words(a: str | None, b: str | None) -> bool:
+    """Whether two claims state the same fact by their content words (:data:`SAME_FACT`, :data:`SAME_FACT_WORDS`)."""
+    ca, cb = content(a), content(b)
+    return len(ca & cb) >= min(SAME_FACT_WORDS, len(ca), len(cb)) and overlap(ca, cb) >= SAME_FACT
 
 
 def overlap(a: set[str], b: set[str]) -> float:
@@ -96,9 +106,9 @@ def same_item(a: Item, b: Item) -> bool:
     if isinstance(a, Quote) and isinstance(b, Quote):
         return same_quote(a.text, b.text)
     if isinstance(a, Position) and isinstance(b, Position):
-        return same_name(a.party, b.party) and overlap(content(a.stance), content(b.stance)) >= SAME_FACT
+        return same_name(a.party, b.party) and same_words(a.stance, b.stance)
     if isinstance(a, Event) and isinstance(b, Event):
         if a.iso and b.iso and a.iso != b.iso and overlap(content(a.what), content(b.what)) < 0.9:
             return False
-        return overlap(content(a.what), content(b.what)) >= SAME_FACT
-    return overlap(content(_fact_text(a)), content(_fact_text(b))) >= SAME_FACT
+        return same_words(a.what, b.what)
+    return same_words(_fact_text(a), _fact_text(b))
