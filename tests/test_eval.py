@@ -19,7 +19,8 @@ from briefing.grounding.names import is_name
 from briefing.usage import Usage
 from briefing.grounding.grounder import Grounder
 from briefing.brief import build
-from briefing.schema import Briefing, Extraction, Role, extraction_json_schema, fields_by_role
+from briefing.roles import Role, fields_by_role
+from briefing.schema import Briefing, Extraction, extraction_json_schema
 
 ART = ("VIENNA, May 3 (Wire) - Iran and the European Union resumed nuclear talks in Vienna on Wednesday. "
        "Foreign Minister Abbas Araghchi said: \"We are ready to return to full compliance.\" "

@@ -17,7 +17,7 @@ PACKAGE = ROOT / "briefing"
 
 #: Lowest first. A unit is a top-level module (``errors``) or a package (``text`` for ``briefing/text/*``).
 LAYERS: list[set[str]] = [
-    {"errors", "usage", "schema", "sections", "providers", "paths", "redact", "resources"},  # the bottom
+    {"errors", "usage", "schema", "roles", "sections", "providers", "paths", "redact", "resources"},  # the bottom
     {"config", "text"},
     {"grounding", "ingest", "output", "store"},
     {"model"},

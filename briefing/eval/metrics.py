@@ -22,7 +22,8 @@ from briefing.eval.corpus import W_KEYS
 from briefing.grounding.match import NormalizedText, content_words, locate
 from briefing.grounding.names import is_name, names_not_in
 from briefing.grounding.quotes import attribution_ok
-from briefing.schema import Briefing, Role, fields_by_role
+from briefing.roles import Role, fields_by_role
+from briefing.schema import Briefing
 
 #: Share of a gold answer's content words the briefing must contain for the answer to count as given.
 MATCH_SHARE = 0.5

@@ -6,7 +6,8 @@ from __future__ import annotations
 from briefing.grounding.names import names_not_in
 from briefing.grounding.claims import headline_problems
 from briefing.grounding.quotes import attributed_speaker, attribution_ok, regions_of
-from briefing.schema import Extraction, Grounding, Quote, Span, fields_by_role
+from briefing.roles import fields_by_role
+from briefing.schema import Extraction, Grounding, Quote, Span
 from briefing.text.article import Article
 
 

@@ -1,6 +1,6 @@
 """Name heuristics: whether a name occurs in a text (aliases allowed), capitalised names a text uses that the
 article does not contain, which names of a briefing the article does not contain (read by each field's declared
-:class:`~briefing.schema.Role`), and unnamed speakers ('a senior US official')."""
+:class:`~briefing.roles.Role`), and unnamed speakers ('a senior US official')."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 
 from briefing.grounding.match import WORD, normalize
-from briefing.schema import Role
+from briefing.roles import Role
 from briefing.text.lexicon import ANONYMOUS, INSTITUTION_WORDS, STOP_WORDS
 
 
@@ -59,7 +59,7 @@ _READ_FOR_NAMES = (Role.TEXT, Role.TITLE, Role.HEADLINE)
 
 
 def names_not_in(fields: Iterable[tuple[str, Role, str]], article: str) -> dict[str, str]:
-    """The names among ``fields`` (``(path, role, value)`` as :func:`briefing.schema.fields_by_role` yields) that
+    """The names among ``fields`` (``(path, role, value)`` as :func:`briefing.roles.fields_by_role` yields) that
     the article does not contain, each with where it first stands: first the :attr:`Role.NAME` fields that are
     names (:func:`is_name`) and that :func:`name_in` does not find, then capitalised names in free text, titles and
     a headline not in title case that :func:`unknown_names` does not find (``"free text"``)."""
