@@ -19,9 +19,9 @@ def _llamacpp_extras(schema: dict[str, Any]) -> dict[str, Any]:
 
 def _openai_extras(schema: dict[str, Any]) -> dict[str, Any]:
     # Strict structured outputs: the tool instructor names is replaced by the same tool with the strict variant of
-    # the schema (briefing.model.strict), so OpenAI decodes under it; validation keywords stay on the pydantic side.
+    # the schema (briefing.strict), so OpenAI decodes under it; validation keywords stay on the pydantic side.
     # Strict tools are not compatible with parallel tool calls.
-    from briefing.model.strict import strict_schema
+    from briefing.strict import strict_schema
 
     tool = {"name": schema["title"], "description": schema.get("description", ""),
             "parameters": strict_schema(schema), "strict": True}

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from briefing.brief import Briefer
 from briefing.config import Settings
 from briefing.ingest.core import load
-from briefing.model.strict import STRUCTURAL, strict_schema, violations
+from briefing.strict import STRUCTURAL, strict_schema, violations
 from briefing.schema import extraction_model
 from briefing.sections import PROFILE_NAMES
 from tests.helpers import EXAMPLE, completion, extraction, mock_client
@@ -116,7 +116,7 @@ def test_llamacpp_request_shape_on_a_mock_transport():
 def test_strict_schema_of_every_profile_satisfies_openai_rules(profile):
     schema = extraction_model(profile).model_json_schema()
     strict = strict_schema(schema)
-    assert violations(strict) == [], "a schema change broke OpenAI's strict rules: fix briefing.model.strict"
+    assert violations(strict) == [], "a schema change broke OpenAI's strict rules: fix briefing.strict"
     # the strict variant is the same shape: same fields at every level, same definitions
     assert list(strict["properties"]) == list(schema["properties"]) and set(strict["$defs"]) == set(schema["$defs"])
     assert strict["required"] == list(schema["properties"])
