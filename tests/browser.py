@@ -34,7 +34,7 @@ def require_chromium() -> str:
     """The Chromium binary for a browser test, or skip / fail it (see :func:`decide`)."""
     import pytest
 
-    from briefing.output.pdf import find_chromium
+    from briefing.output.chromium import find_chromium
 
     action, detail = decide(find_chromium, os.environ)
     if action == "skip":

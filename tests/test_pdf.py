@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from briefing.output import devtools, pdf
+from briefing.output.chromium import find_chromium
 from briefing.cli import main
 from briefing.errors import RenderError
 from briefing.output.render import render
@@ -138,11 +139,11 @@ def _no_chromium(tmp_path, monkeypatch):
 def test_browser_tests_without_chromium_skip_or_fail_under_ci(tmp_path, monkeypatch, ci, action):
     _no_chromium(tmp_path, monkeypatch)
     env = {} if ci is None else {"CI": ci}
-    got, message = decide(pdf.find_chromium, env)
+    got, message = decide(find_chromium, env)
     assert got == action and message.startswith(MISSING)
     assert message == MISSING if action == "skip" else "BRIEFING_CHROMIUM=" in message
     monkeypatch.delenv("BRIEFING_CHROMIUM")  # nothing configured, nothing on PATH: the same decision
-    assert decide(pdf.find_chromium, env)[0] == action
+    assert decide(find_chromium, env)[0] == action
 
 
 def test_browser_tests_run_when_chromium_is_configured(tmp_path, monkeypatch):
@@ -152,7 +153,7 @@ def test_browser_tests_run_when_chromium_is_configured(tmp_path, monkeypatch):
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     monkeypatch.setenv("BRIEFING_CHROMIUM", str(fake))
-    assert decide(pdf.find_chromium, {"CI": "true"}) == ("run", str(fake))
+    assert decide(find_chromium, {"CI": "true"}) == ("run", str(fake))
 
 
 @pytest.mark.parametrize("ci", [None, "true"])
