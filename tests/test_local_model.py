@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 
 def _servers() -> list[str]:
     out = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
-    servers = ("llama_cpp.server", "briefing.llama_server")
+    servers = ("llama_cpp.server", "briefing.model.llama_server")
     return [line for line in out.splitlines() if any(s in line for s in servers) and "ps -eo" not in line]
 
 
