@@ -37,9 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from briefing.model import local
+    from briefing.batch.run import run_batch
     from briefing.brief import Briefer
-from briefing.ingest.inputs import expand
-from briefing.batch.run import run_batch
+    from briefing.ingest.inputs import expand
     from briefing.store.cache import Cache
     from briefing.config import Settings
 

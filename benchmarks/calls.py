@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from briefing import ingest, local  # noqa: E402
+import briefing.ingest.core as ingest  # noqa: E402
+from briefing.model import local  # noqa: E402
 from briefing.config import Settings  # noqa: E402
 from briefing.model.call import structured_call  # noqa: E402
 from briefing.model.prompts import _env, field_guide, prompt_dir  # noqa: E402
