@@ -40,18 +40,11 @@ def _tree_rss_kib(pid: int) -> int:
     return total
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--article", default=str(ROOT / "examples" / "vienna-talks.txt"))
-    ap.add_argument("--local-model", default=None)
-    args = ap.parse_args()
-    out = Path(tempfile.mkdtemp()) / "b.json"
-    cmd = [sys.executable, "-m", "briefing", "generate", args.article, "-f", "json", "-o", str(out), "-q", "--no-cache"]
-    if args.local_model:
-        cmd += ["--local-model", args.local_model]
+def run_measured(cmd: list[str]) -> tuple[int, float, int]:
+    """Run ``cmd`` as a user would (no key, no base URL: the local model) from the repository root; return its exit
+    code, wall seconds and the peak resident memory of its process tree in KiB (sampled every 100 ms)."""
     env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
-    peak = [0]
-    t0 = time.monotonic()
+    peak, t0 = [0], time.monotonic()
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
 
     def sample() -> None:
@@ -64,6 +57,19 @@ def main() -> int:
     rc = proc.wait()
     wall = time.monotonic() - t0
     th.join()
+    return rc, wall, peak[0]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--article", default=str(ROOT / "examples" / "vienna-talks.txt"))
+    ap.add_argument("--local-model", default=None)
+    args = ap.parse_args()
+    out = Path(tempfile.mkdtemp()) / "b.json"
+    cmd = [sys.executable, "-m", "briefing", "generate", args.article, "-f", "json", "-o", str(out), "-q", "--no-cache"]
+    if args.local_model:
+        cmd += ["--local-model", args.local_model]
+    rc, wall, peak_kib = run_measured(cmd)
     if rc != 0:
         print(f"briefing exited {rc}")
         return rc
@@ -79,7 +85,7 @@ def main() -> int:
         ("seconds outside the model", f"{wall - u['seconds']:.1f}"),
         ("wall seconds", f"{wall:.1f}"),
         ("output tokens / model second", f"{u['completion_tokens'] / max(u['seconds'], 1e-9):.2f}"),
-        ("peak memory, CLI + server (GiB)", f"{peak[0] / 2**20:.2f}"),
+        ("peak memory, CLI + server (GiB)", f"{peak_kib / 2**20:.2f}"),
         ("grounding", f"{b['grounding']['supported']} of {b['grounding']['total']} items supported"),
     ]
     for k, v in rows:

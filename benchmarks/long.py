@@ -22,11 +22,8 @@ import argparse
 import importlib.util
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,20 +55,7 @@ def run_one(entry: dict, tmp: Path) -> dict:
     src.write_text((f"---\n{front}---\n\n" if front else "") + entry["text"], encoding="utf-8")
     out = tmp / "b.json"
     cmd = [sys.executable, "-m", "briefing", "generate", str(src), "-f", "json", "-o", str(out), "-q", "--no-cache"]
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
-    peak, t0 = [0], time.monotonic()
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
-
-    def sample() -> None:
-        while proc.poll() is None:
-            peak[0] = max(peak[0], _local._tree_rss_kib(proc.pid))
-            time.sleep(0.1)
-
-    th = threading.Thread(target=sample, daemon=True)
-    th.start()
-    rc = proc.wait()
-    wall = time.monotonic() - t0
-    th.join()
+    rc, wall, peak_kib = _local.run_measured(cmd)
     if rc != 0:
         return {"error": f"briefing exited {rc}"}
     from briefing.brief import context_for
@@ -88,7 +72,7 @@ def run_one(entry: dict, tmp: Path) -> dict:
     return {"words": len(entry["text"].split()),
             "context": context_for(_article(entry), Settings(provider="local")), "calls": u["calls"],
             "prompt": u["prompt_tokens"], "output": u["completion_tokens"], "model_s": u["seconds"], "wall": wall,
-            "peak": peak[0] / 2**20, "grounding": f"{g['verified']}/{g['total']}",
+            "peak": peak_kib / 2**20, "grounding": f"{g['verified']}/{g['total']}",
             "w5h1": f"{c['answered']}/{c['with_gold']}" if c else "-"}
 
 
