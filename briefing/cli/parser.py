@@ -37,6 +37,12 @@ def _add_paths_flag(p) -> None:
                    help='let a JSONL record\'s "path" name a file outside the JSONL\'s folder (refused by default)')
 
 
+def _add_store_flags(p) -> None:
+    """``--no-cache`` and ``--no-log``: the stores a briefer opens (briefing.cli.commands._runner)."""
+    p.add_argument("--no-cache", action="store_true", help="call the model even when the cache holds the answer")
+    p.add_argument("--no-log", action="store_true", help="do not record model calls in the call log")
+
+
 def _add_layout_flags(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("page (html, pdf)")
     g.add_argument("--paper", choices=tuple(PAPERS), help="page size to print on (pdf default a4; html without "
@@ -65,8 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("-j", "--concurrency", type=int, default=1, metavar="N",
                    help="articles in flight at once (default 1)")
     g.add_argument("--force", action="store_true", help="brief again the articles the manifest says are done")
-    g.add_argument("--no-cache", action="store_true", help="call the model even when the cache holds the answer")
-    g.add_argument("--no-log", action="store_true", help="do not record model calls in the call log")
+    _add_store_flags(g)
     p.add_argument("--strict", action="store_true", help="exit 3 when any item is not supported by the article")
     _add_paths_flag(g)
     p.add_argument("--date", help="reference date (YYYY-MM-DD) for relative dates such as 'on Wednesday'")
@@ -137,8 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="an earlier briefing (story or single article): add what changed since it")
     p.add_argument("--date", help="reference date (YYYY-MM-DD) for relative dates in articles without one")
     p.add_argument("--template-dir", help="folder with templates overriding the built-in ones")
-    p.add_argument("--no-cache", action="store_true", help="call the model even when the cache holds the answer")
-    p.add_argument("--no-log", action="store_true", help="do not record model calls in the call log")
+    _add_store_flags(p)
     _add_layout_flags(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     _add_model_flags(p)

@@ -100,9 +100,9 @@ def generate_story(inputs: Sequence[Any], settings: Settings | None = None, *, s
             briefer.close()
 
 
-def _load(inputs: Sequence[Any], date: str | None) -> tuple[list[tuple[str, str, Any]], list[Gap]]:
-    """``(id, origin, Article or Input)`` per input (inputs are read one by one later, so one that cannot be read
-    becomes a gap), and the gaps found already."""
+def _load(inputs: Sequence[Any]) -> list[tuple[str, str, Any]]:
+    """``(id, origin, Article or Input)`` per input; inputs are read one by one later, so one that cannot be read
+    becomes a gap of the story instead of stopping it."""
     from briefing.ingest.inputs import expand
 
     items: list[tuple[str, str, Any]] = []
@@ -111,7 +111,7 @@ def _load(inputs: Sequence[Any], date: str | None) -> tuple[list[tuple[str, str,
             items.append((str(x.meta.get("id") or f"article-{len(items) + 1}"), x.title or "article", x))
     paths = [x for x in inputs if isinstance(x, str)]
     items.extend((item.id, item.origin, item) for item in (expand(paths) if paths else []))
-    return items, []
+    return items
 
 
 def _story(inputs: Sequence[Any], briefer: Briefer, *, since: Briefing | None, date: str | None,
@@ -120,7 +120,8 @@ def _story(inputs: Sequence[Any], briefer: Briefer, *, since: Briefing | None, d
 
     if not inputs:
         raise InputError("a story needs at least one article")
-    items, gaps = _load(inputs, date)
+    items = _load(inputs)
+    gaps: list[Gap] = []
     briefed: list[tuple[Article, Outcome]] = []
     for n, (rid, origin, thing) in enumerate(items, 1):
         try:
