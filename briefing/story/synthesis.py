@@ -138,7 +138,11 @@ def synthesize(merged: Merged, settings: Settings, *, base_url: str | None, mode
     found = findings(merged)
     strict = reasks_grounding(settings)
     check = _check(found, strict)
-    msgs = messages(found, merged, language=settings.language or "English", conflicts=list(conflicts))
+    from briefing.text.language import detect
+
+    # As for one article (model/prompts.py): the asked language, else the language of the text the model reads.
+    language = settings.language or detect(found.article.text)
+    msgs = messages(found, merged, language=language, conflicts=list(conflicts))
     try:
         result = structured_call(msgs, synthesis_model(), settings, base_url=base_url, model=model,
                                  context={"check": check}, client=client, on_call=on_call)
