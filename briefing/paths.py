@@ -18,3 +18,9 @@ def data_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(os.environ.get("BRIEFING_DATA_DIR") or user_data_dir("briefing"))
+
+
+def prefix_dir() -> Path:
+    """Where the local server keeps the KV state of the prompt's first turn between runs (``prefix-*.kv``):
+    under the cache dir, so ``briefing cache clear`` clears it with the extractions."""
+    return cache_dir() / "prefix"

@@ -17,7 +17,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from briefing.roles import Role
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 #: ICD 203 likelihood bands, lowest to highest, with their probability ranges.
 LIKELIHOOD_BANDS: dict[str, str] = {
@@ -70,13 +70,17 @@ def _text(max_chars: int, description: str) -> Any:
     return Field(min_length=1, max_length=max_chars, description=description)
 
 
-def _items(max_items: int, description: str, min_items: int = 0, optional: bool = False) -> Any:
+def _items(max_items: int, description: str, min_items: int = 0, optional: bool = False,
+           ask: int | None = None) -> Any:
     """A bounded list, bounded so a grammar cannot loop; required in every model schema (``_all_required``).
-    ``optional`` sections default to empty when a profile does not ask for them."""
+    ``optional`` sections default to empty when a profile does not ask for them. ``ask``: the minimum the model's
+    schema (and so its grammar) asks for, above the ``min_items`` a briefing read back must have (briefings made
+    when fewer were asked stay valid)."""
+    extra = {"minItems": ask} if ask is not None else None
     if optional:  # the minimum binds the model (schema, grammar), not a briefing read back without the section
         return Field(default_factory=list, max_length=max_items, description=description,
-                     json_schema_extra={"minItems": min_items})
-    return Field(min_length=min_items, max_length=max_items, description=description)
+                     json_schema_extra={"minItems": ask if ask is not None else min_items})
+    return Field(min_length=min_items, max_length=max_items, description=description, json_schema_extra=extra)
 
 
 class Span(BaseModel):
@@ -238,15 +242,21 @@ class Extraction(Sections):
     profile stay empty)."""
 
     headline: Annotated[str, Role.HEADLINE] = _text(120, "Headline, at most 10 words.")
-    bottom_line: BottomLine = Field(description="The bottom line up front.")
-    key_points: list[Point] = _items(6, "3 to 6 key points, most important first.", min_items=3)
+    key_points: list[Point] = _items(6, "4 to 6 key points, most important first: what happened, where and "
+                                                 "how, why it happened or matters, and what comes next.",
+                                     min_items=3, ask=4)
     actors: list[Actor] = _items(5, "The main actors.", min_items=1)
     positions: list[Position] = _items(4, "Each party's position.", min_items=1, optional=True)
     timeline: list[Event] = _items(5, "Main events, in order.", min_items=1, optional=True)
-    quotes: list[Quote] = _items(3, "1 to 3 telling direct quotes; [] only if the article quotes no one.")
+    quotes: list[Quote] = _items(3, "1 to 3 telling direct quotes; [] only if the article quotes no one.",
+                                 optional=True)
     issues: list[Point] = _items(4, "What is at stake.", min_items=1, optional=True)
     outlook: list[Outlook] = _items(3, "What to watch next.", min_items=1)
     open_questions: list[Question] = _items(3, "What the article leaves open.", min_items=1, optional=True)
+    #: Written last, so the model sums up what it has written rather than copying the article's first sentence
+    #: (the page shows it first).
+    bottom_line: BottomLine = Field(description="The bottom line up front, written last: the sum of the points "
+                                                   "above, not the article's first sentence.")
 
 
 def extraction_model(profile: str = "full") -> type[Sections]:
@@ -261,8 +271,8 @@ def extraction_model(profile: str = "full") -> type[Sections]:
 def _profile_model(profile: str) -> type[Sections]:
     if profile == "full":
         return Extraction
-    keep = ("headline", "bottom_line", *PROFILES[profile])
-    fields = {n: (Extraction.model_fields[n].annotation, Extraction.model_fields[n]) for n in keep}
+    keep = {"headline", "bottom_line", *PROFILES[profile]}
+    fields = {n: (f.annotation, f) for n, f in Extraction.model_fields.items() if n in keep}  # the schema's order
     return create_model(f"Extraction_{profile}", __base__=Sections, __doc__=Extraction.__doc__, **fields)
 
 
@@ -277,6 +287,17 @@ class ArticleInfo(BaseModel):
     author: str | None = None
     date: str | None = Field(default=None, description="Reference date (ISO) used to resolve relative dates.")
     language: str | None = None
+
+
+class CopiedRun(BaseModel):
+    """The longest run of words a text copies from the article, outside quotation marks
+    (:func:`briefing.grounding.copying.copied_run`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    words: int = Field(ge=0, description="Words copied in a row.")
+    text: str = Field(description="Those words, lower-cased.")
+    sentence: int | None = Field(default=None, description="Id of the article sentence the text copies (most of "
+                                                           "it, in a row), or None.")
 
 
 class Grounding(BaseModel):
@@ -296,6 +317,9 @@ class Grounding(BaseModel):
     headline: list[str] | None = Field(
         default=None, description="Why the headline is not supported by the article's sentences ([]: checked and "
                                   "supported; None: not checked, as in briefings made before #15).")
+    bottom_line_copy: CopiedRun | None = Field(
+        default=None, description="The bottom line's longest run copied from the article, and the sentence it "
+                                  "copies if it copies one (None: not checked, as before schema 1.3).")
 
     @property
     def figure(self) -> str:

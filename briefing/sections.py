@@ -36,10 +36,12 @@ BY_NAME = {s.name: s for s in TABLE}
 NAMES: tuple[str, ...] = tuple(s.name for s in TABLE)
 
 #: Which sections a model is asked for. ``brief`` is the embedded local model's default: on two CPU cores every
-#: output token costs ~0.1 s, and these four sections carry the briefing (see benchmarks/local.py).
+#: output token costs ~0.15 s, so the model writes what only it can (key points, actors, positions, timeline,
+#: outlook) and the tool takes the quotes from the article itself, with the speaker the article credits
+#: (:func:`briefing.grounding.finalize.article_quotes`; eval/FINDINGS.md has the before and after).
 PROFILES: dict[str, tuple[str, ...]] = {
     "full": NAMES,
-    "brief": ("key_points", "actors", "quotes", "outlook"),
+    "brief": ("key_points", "actors", "positions", "timeline", "outlook"),
 }
 PROFILE_NAMES: tuple[str, ...] = tuple(PROFILES)
 

@@ -84,8 +84,17 @@ def test_store_roundtrip_clear_and_env_dir(tmp_path, monkeypatch, capsys):
         assert cache.get("k") is None
         cache.put("k", '{"x": 1}', model="m", prompt_hash="p", usage={"attempts": 2})
         assert cache.get("k") == ('{"x": 1}', {"attempts": 2}) and len(cache) == 1
-    assert cli.main(["cache", "info"]) == 0 and "1 cached extraction(s)" in capsys.readouterr().out
-    assert cli.main(["cache", "clear"]) == 0 and "removed 1" in capsys.readouterr().out
+    prefix = tmp_path / "c" / "prefix"  # the local server's saved prompt states live in the same cache (#16)
+    prefix.mkdir()
+    (prefix / "prefix-0123.kv").write_bytes(b"x" * 1024)
+    (prefix / "notes.txt").write_text("not ours")
+    assert cli.main(["cache", "info"]) == 0
+    out = capsys.readouterr().out
+    assert "1 cached extraction(s)" in out and "1 saved prompt state(s)" in out
+    assert cli.main(["cache", "clear"]) == 0
+    out = capsys.readouterr().out
+    assert "removed 1 cached extraction(s)" in out and "1 saved prompt state(s)" in out
+    assert [p.name for p in prefix.iterdir()] == ["notes.txt"]
     with Cache() as cache:
         assert len(cache) == 0
 

@@ -96,14 +96,18 @@ def test_the_brief_profile_asks_for_its_sections_only_mock_transport(example_tex
     from briefing.model.prompts import prompt_hash
     from briefing.schema import PROFILES
 
-    keep = ("headline", "bottom_line", *PROFILES["brief"])
+    keep = ("headline", *PROFILES["brief"], "bottom_line")
     script = Script(json.dumps({k: v for k, v in extraction().items() if k in keep}))
     settings = SETTINGS.with_(sections="brief")
     b = generate(Article(example_text), settings, client=mock_client(settings, script))
     sent = script.requests[0]
     assert list(sent["response_format"]["schema"]["properties"]) == list(keep), "the grammar has the brief sections"
-    assert "positions[].party" not in sent["messages"][0]["content"], "nor does the field guide list the others"
-    assert b.extraction.positions == [] and b.extraction.timeline == [] and len(b.extraction.key_points) == 3
+    assert "quotes[].text" not in sent["messages"][0]["content"], "nor does the field guide list the others"
+    assert b.extraction.issues == [] and len(b.extraction.key_points) == 3
+    assert len(b.extraction.positions) == 1 and len(b.extraction.timeline) == 1
+    # quotes are the tool's: taken from the article with the speaker it credits (#15)
+    assert b.extraction.quotes and all(q.chosen and q.supported for q in b.extraction.quotes)
+    assert [q.speaker for q in b.extraction.quotes] == ["The Chinese embassy in Washington", "the official"]
     assert b.meta.sections == "brief" and b.meta.prompt_hash == prompt_hash("brief")
 
 

@@ -58,5 +58,6 @@ def test_the_field_guide_and_hash_follow_the_sections_profile(example_text):
     art = Article(example_text)
     full = render_messages(art)[0]["content"]
     brief = render_messages(art, sections="brief")[0]["content"]
-    assert "positions[].party" in full and "positions" not in brief and "outlook[].text" in brief
+    assert "quotes[].text" in full and "quotes[]" not in brief and "issues" not in brief
+    assert "positions[].party" in brief and "timeline[].type" in brief and "outlook[].text" in brief
     assert prompt_hash("brief") != prompt_hash("full") == prompt_hash()

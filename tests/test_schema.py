@@ -69,12 +69,15 @@ def test_the_brief_profile_asks_for_fewer_sections_and_converts_to_a_full_extrac
 
     brief = extraction_model("brief")
     schema = brief.model_json_schema()
-    assert list(schema["properties"]) == ["headline", "bottom_line", *PROFILES["brief"]]
+    # the schema's order, the bottom line last: the model sums up what it wrote (#15)
+    assert list(schema["properties"]) == ["headline", *PROFILES["brief"], "bottom_line"]
+    assert list(Extraction.model_json_schema()["properties"])[-1] == "bottom_line"
     assert schema["required"] == list(schema["properties"]), "every asked section is required"
     assert extraction_model("full") is Extraction and extraction_model("brief") is brief
     answer = brief.model_validate({k: v for k, v in extraction().items() if k in schema["properties"]})
     ex = Extraction.model_validate(answer.model_dump())
-    assert ex.positions == [] and ex.timeline == [] and ex.key_points == answer.key_points
+    assert ex.quotes == [] and ex.issues == [] and ex.key_points == answer.key_points
+    assert ex.positions == answer.positions and ex.timeline == answer.timeline
     with pytest.raises(ValidationError):  # a section outside the profile is not accepted from the model
         brief.model_validate(extraction())
     from briefing.config import SECTION_PROFILES

@@ -123,13 +123,20 @@ def _generate_many(args: argparse.Namespace, settings, layout: dict) -> int:
 
 
 def cmd_cache(args: argparse.Namespace) -> int:
+    from briefing.paths import prefix_dir
     from briefing.store.cache import Cache
 
+    states = sorted(prefix_dir().glob("prefix-*.kv")) if prefix_dir().is_dir() else []
+    size = sum(p.stat().st_size for p in states)
     with Cache() as cache:
         if args.action == "clear":
-            print(f"removed {cache.clear()} cached extraction(s) from {cache.path}")
+            for p in states:
+                p.unlink(missing_ok=True)
+            print(f"removed {cache.clear()} cached extraction(s) from {cache.path} and {len(states)} saved "
+                  f"prompt state(s) ({size / 2**20:.0f} MB) from {prefix_dir()}")
         else:
-            print(f"{len(cache)} cached extraction(s) in {cache.path}")
+            print(f"{len(cache)} cached extraction(s) in {cache.path}; {len(states)} saved prompt state(s) "
+                  f"({size / 2**20:.0f} MB) in {prefix_dir()}")
     return 0
 
 

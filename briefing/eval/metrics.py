@@ -133,7 +133,12 @@ def quote_metric(b: Briefing) -> dict[str, Any]:
     verbatim = sum(r["verbatim"] for r in rows)
     speaker = sum(r["speaker_ok"] for r in rows)
     by_model = sum(r["model_speaker_ok"] for r in rows)
+    picked = [q for q in b.extraction.quotes if q.chosen]
+    picked_ok = sum(1 for q in picked if q.evidence and attribution_ok(article, q.evidence, q.speaker))
+    shown_rows = [r for r in rows if r["shown"]]
     return {"quotes": n, "shown": sum(r["shown"] for r in rows), "dropped": len(b.grounding.dropped_quotes),
+            "on_page": len(shown_rows) + len(picked),
+            "on_page_speaker_ok": sum(r["speaker_ok"] for r in shown_rows) + picked_ok,
             "verbatim": verbatim, "speaker_ok": speaker, "verbatim_share": ratio(verbatim, n),
             "speaker_share": ratio(speaker, n), "model_speaker_ok": by_model,
             "model_speaker_share": ratio(by_model, n),
@@ -277,6 +282,44 @@ def default_page_counter() -> PageCounter | None:
     return pages
 
 
+#: The longest run of words a briefing's body may copy from the article outside quotation marks (#15).
+MAX_COPIED_RUN = 25
+
+
+def body_texts(b: Briefing) -> list[tuple[str, str]]:
+    """(where, text) of everything the briefing says in its own words: every section but the quotes."""
+    ex = b.extraction
+    out = [("headline", ex.headline), ("bottom_line", ex.bottom_line.text)]
+    out += [(f"key_points[{i}]", p.text) for i, p in enumerate(ex.key_points)]
+    out += [(f"actors[{i}]", " ".join(filter(None, (a.name, a.role)))) for i, a in enumerate(ex.actors)]
+    out += [(f"positions[{i}]", p.stance) for i, p in enumerate(ex.positions)]
+    out += [(f"timeline[{i}]", e.what) for i, e in enumerate(ex.timeline)]
+    out += [(f"issues[{i}]", p.text) for i, p in enumerate(ex.issues)]
+    out += [(f"outlook[{i}]", f"{o.text} {o.basis}") for i, o in enumerate(ex.outlook)]
+    out += [(f"open_questions[{i}]", q.text) for i, q in enumerate(ex.open_questions)]
+    return out
+
+
+def copy_metric(b: Briefing) -> dict[str, Any]:
+    """The longest run of words the briefing's body copies from the article outside quotation marks, where it
+    stands, and whether the bottom line copies a sentence of the article."""
+    from briefing.grounding.copying import copied_run
+    from briefing.text.article import Article
+
+    sentences = [s.text for s in Article(text=b.article.text).sentences]
+    best = {"words": 0, "text": "", "where": None}
+    bottom = None
+    for where, text in body_texts(b):
+        run = copied_run(text, sentences)
+        if where == "bottom_line":
+            bottom = run
+        if run.words > best["words"]:
+            best = {"words": run.words, "text": run.text, "where": where}
+    return {"longest": best, "over_limit": best["words"] > MAX_COPIED_RUN,
+            "bottom_line_words": bottom.words if bottom else 0,
+            "bottom_line_sentence": bottom.sentence if bottom else None}
+
+
 def length_metric(b: Briefing, pages: PageCounter | None = None) -> dict[str, Any]:
     n = pages(b) if pages is not None else None
     return {"words": word_count(b), "pages": n, "one_page": None if n is None else n <= 1}
@@ -292,4 +335,5 @@ def cost_metric(b: Briefing) -> dict[str, Any]:
 def evaluate(b: Briefing, gold: dict[str, list[str]], *, pages: PageCounter | None = None) -> dict[str, Any]:
     """Every metric for one briefing."""
     return {"grounding": grounding_metric(b), "quotes": quote_metric(b), "names": names_metric(b),
-            "coverage": coverage_metric(b, gold), "length": length_metric(b, pages), "cost": cost_metric(b)}
+            "coverage": coverage_metric(b, gold), "length": length_metric(b, pages), "copying": copy_metric(b),
+            "cost": cost_metric(b)}

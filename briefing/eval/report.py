@@ -48,7 +48,9 @@ def summarize(articles: list[dict[str, Any]]) -> dict[str, Any]:
                    "model_speaker_ok": total("quotes", "model_speaker_ok"),
                    "model_speaker_share": ratio(total("quotes", "model_speaker_ok"), total("quotes", "quotes")),
                    "reattributed": total("quotes", "reattributed"),
-                   "chosen": total("quotes", "chosen")},
+                   "chosen": total("quotes", "chosen"),
+                   "on_page": sum(m["quotes"].get("on_page", 0) for m in done),
+                   "on_page_speaker_ok": sum(m["quotes"].get("on_page_speaker_ok", 0) for m in done)},
         "names": {"invented": total("names", "count"),
                   "articles_with_invented": sum(1 for m in done if m["names"]["count"])},
         "coverage": {"answered": total("coverage", "answered"), "with_gold": total("coverage", "with_gold"),
@@ -59,6 +61,11 @@ def summarize(articles: list[dict[str, Any]]) -> dict[str, Any]:
         "length": {"mean_words": round(sum(words) / len(words), 1) if words else None,
                    "max_words": max(words) if words else None,
                    "one_page": sum(paged) if paged else None, "paged": len(paged)},
+        "copying": {"max_words": max((m["copying"]["longest"]["words"] for m in done if "copying" in m),
+                                     default=None),
+                    "over_limit": sum(1 for m in done if m.get("copying", {}).get("over_limit")),
+                    "bottom_line_copies": sum(1 for m in done
+                                              if m.get("copying", {}).get("bottom_line_sentence"))},
         "cost": cost,
     }
 

@@ -23,7 +23,8 @@ from briefing.text.lexicon import FORWARD, STOP_WORDS
 
 #: Words that stand for a role without stating one: read as no role (null), not as an unverified claim.
 PLACEHOLDER_ROLES = frozenset("""speaker official officials source sources spokesperson spokesman spokeswoman
-officer person individual member representative user participant actor party witness people""".split())
+officer person individual member representative user participant actor party witness people
+company firm organisation organization entity body""".split())  # a kind of actor, not a role ("Mondelez — company")
 
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -162,6 +163,28 @@ def fact_problems(claim: str, evidence: str) -> list[str]:
     return problems
 
 
+_CALENDAR = frozenset("""january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday""".split())
+
+
+def date_problems(date: str | None, evidence: str) -> list[str]:
+    """An event's date must stand in its evidence: its numbers, and any name in it that is not a month or a
+    day ("Munich Security Conference" is a place, not a date the sentences give)."""
+    if not date:
+        return []
+    problems = []
+    missing = sorted(numbers(date) - numbers(evidence))
+    if missing:
+        problems.append(f"the number {', '.join(m.lstrip('#') for m in missing)} of the date is not in the cited "
+                        f"sentences")
+    hay = normalize(evidence).lower()
+    names = [w for w in WORD.findall(date) if w[0].isupper() and w.lower() not in _CALENDAR
+             and w.lower() not in STOP_WORDS]
+    if any(not re.search(rf"\b{re.escape(_stem(w))}", hay) for w in names):
+        problems.append(f"the date '{date}' is not in the cited sentences")
+    return problems
+
+
 # -- actors' roles
 def placeholder_role(role: str | None) -> bool:
     """"Speaker", "Official", "a spokesperson": a word for someone who spoke, not a role."""
@@ -240,12 +263,20 @@ def party_problems(party: str | None, evidence: str, what: str) -> list[str]:
 
 
 # -- text cut off by its cap
+#: Words a whole claim does not end with.
+_DANGLING = frozenset("""a an the of to and or but with for is are was were that as by in on at from into its it's
+his her their our my your whose than""".split())
+
+
 def cut_off(text: str, cap: int | None = None) -> bool:
     """A text cut by its length cap: it ends in the trim mark (" …"), or it ran to its cap without ending, or a
-    text of several sentences stops in the middle of its last one."""
+    text of several sentences stops in the middle of its last one; or a text the model closed early: it ends in
+    a space or a word no claim ends with ("a", "the", "it's")."""
     t = text.rstrip()
     if t.endswith("…") or t.endswith("..."):
         return True
+    if t != text or (t.split() and t.split()[-1].lower() in _DANGLING):
+        return True  # 'Philip Joseph calls it a ': the model closed the string where an inner quote mark began
     ended = t[-1:] in ".!?\"'”’)"
     if cap is not None and len(t) >= cap - 2 and not ended:
         return True
@@ -341,14 +372,15 @@ def check_claim(item: Item, evidence: str) -> list[str]:
         problems += fact_problems(item.stance, evidence)
     elif isinstance(item, Event):
         problems += party_problems(item.who, evidence, "who acted")
-        problems += fact_problems(" ".join(filter(None, [item.date, item.what])), evidence)
+        problems += fact_problems(item.what, evidence) + date_problems(item.date, evidence)
     elif isinstance(item, Question):
         if not left_open(evidence):
             problems.append("the cited sentences do not leave this open (the article answers it, or does not "
                             "raise it)")
     elif isinstance(item, (Point, BottomLine, Outlook)):
         if cut_off(item.text, _cap(item, "text")):
-            problems.append("the text is cut off (it ran to its length cap); not a whole claim")
+            problems.append("the text is cut off (at its length cap, or where the model closed it early); not a "
+                            "whole claim")
         problems += fact_problems(item.text, evidence)
         if isinstance(item, Outlook) and past_event(item.text, evidence):
             problems.append("a past event restated, not something expected")

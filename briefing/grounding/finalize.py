@@ -3,11 +3,13 @@ article does not contain), and the quotes the tool takes from the article when n
 
 from __future__ import annotations
 
+from briefing.grounding.copying import copied_run
+from briefing.grounding.match import content_words
 from briefing.grounding.names import names_not_in
 from briefing.grounding.claims import headline_problems
 from briefing.grounding.quotes import attributed_speaker, attribution_ok, regions_of
 from briefing.roles import fields_by_role
-from briefing.schema import Extraction, Grounding, Quote, Span
+from briefing.schema import CopiedRun, Extraction, Grounding, Quote, Span
 from briefing.text.article import Article
 
 
@@ -33,6 +35,47 @@ def article_quotes(article: Article, *, known: list[str] = (), limit: int = 2, m
     return (picked + later)[:limit]
 
 
+def _same_actor(a: str, b: str) -> bool:
+    """One actor named twice: the shorter name's words all in the longer and the same last word ("Wang Yi",
+    "China's top diplomat Wang Yi"); "US" and "US adviser Jake Sullivan" are two."""
+    wa, wb = content_words(a), content_words(b)
+    short, long_ = sorted((wa, wb), key=len)
+    return bool(short) and set(short) <= set(long_) and short[-1] == long_[-1]
+
+
+def merge_actors(ex: Extraction) -> None:
+    """Keep one entry per actor: of those naming the same actor, the first supported one (else the first),
+    in the place of the first."""
+    kept: list = []
+    for actor in ex.actors:
+        twin = next((i for i, k in enumerate(kept) if _same_actor(k.name, actor.name)), None)
+        if twin is None:
+            kept.append(actor)
+        elif actor.supported and not kept[twin].supported:
+            kept[twin] = actor
+    ex.actors = kept
+
+
+def _said(item) -> frozenset[str]:
+    return frozenset(content_words(" ".join(str(getattr(item, f, "") or "") for f in ("party", "text", "stance",
+                                                                                     "what"))))
+
+
+def drop_repeats(ex: Extraction) -> None:
+    """An item a section states twice in the same words (a small model's loop: the same key point twice) is
+    kept once."""
+    for name in ("key_points", "positions", "timeline", "issues", "outlook", "open_questions"):
+        seen: set[frozenset[str]] = set()
+        kept = []
+        for item in getattr(ex, name):
+            words = _said(item)
+            if words and words in seen:
+                continue
+            seen.add(words)
+            kept.append(item)
+        setattr(ex, name, kept)
+
+
 def finalize(ex: Extraction, article: Article) -> Grounding:
     """Summarise a checked extraction: move failed quotes aside, count support, flag the names the article does not
     contain (:func:`~briefing.grounding.names.names_not_in`, over the fields the schema marks). When no quote
@@ -43,12 +86,17 @@ def finalize(ex: Extraction, article: Article) -> Grounding:
         if not q.chosen:  # a briefing read back: the tool's own picks are made again below
             (kept if q.supported else dropped).append(q)
     ex.quotes = kept
+    merge_actors(ex)
+    drop_repeats(ex)
     items = [(p, i) for p, i in ex.items() if i.supported is not None]
     unsupported = [p for p, i in items if not i.supported]
     unknown = list(names_not_in(fields_by_role(ex), article.text))  # the shown quotes' speakers, not the dropped
     if not kept:
         ex.quotes = article_quotes(article, known=[a.name for a in ex.actors])
+    sentences = [s.text for s in article.sentences]
+    run = copied_run(ex.bottom_line.text, sentences)
     return Grounding(supported=len(items) - len(unsupported), total=len(items) + len(dropped),
+                     bottom_line_copy=CopiedRun(words=run.words, text=run.text, sentence=run.sentence),
                      unsupported=unsupported, dropped_quotes=dropped, unknown_names=unknown,
                      addressed_to_model=list(article.addressed_to_model),
-                     headline=headline_problems(ex.headline, [s.text for s in article.sentences]))
+                     headline=headline_problems(ex.headline, sentences))

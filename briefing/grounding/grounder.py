@@ -68,8 +68,8 @@ class Grounder:
         valid = [sid for sid in dict.fromkeys(item.ev) if 1 <= sid <= n and sid not in self._blocked]
         blocked = [sid for sid in dict.fromkeys(item.ev) if sid in self._blocked]
         invalid = [sid for sid in dict.fromkeys(item.ev) if not 1 <= sid <= n]
-        if isinstance(item, Actor) and placeholder_role(item.role):
-            item.role = None  # "Speaker", "Official": no role, not an unverified one (#15)
+        if isinstance(item, Actor) and (placeholder_role(item.role) or _role_in_name(item)):
+            item.role = None  # "Speaker", "Official", a role the name already holds: no role (#15)
         words = set(content_words(_claim_text(item)))
         item.located = False
         ids = valid
@@ -173,7 +173,7 @@ class Grounder:
     # -- whole extraction
     def __call__(self, ex: Extraction) -> None:
         ex.dateline = find_dateline(self.article)
-        self.known_names = [a.name for a in ex.actors] + [q.speaker for q in ex.quotes]
+        self.known_names = [a.name for a in ex.actors] + [q.speaker for q in getattr(ex, "quotes", [])]
         hard: list[str] = []
         for path, item in ex.items():
             if isinstance(item, Dateline) and not (item.place or item.date):
@@ -203,6 +203,15 @@ def _check_type(event: Event) -> None:
         event.model_type, event.type = event.type, None
     else:
         event.model_type = None
+
+
+def _role_in_name(actor: Actor) -> bool:
+    """The role repeats words of the name as the model wrote it ("China's top diplomat Wang Yi" — "top
+    diplomat")."""
+    if not actor.role:
+        return False
+    role = set(content_words(actor.role))
+    return bool(role) and role <= set(content_words(actor.name))
 
 
 def _claim_text(item: Item) -> str:

@@ -219,10 +219,11 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child
 
 
 def prefix_cache_dir() -> Path:
-    """Where the server keeps the KV state of the prompt's first turn between runs (``prefix-*.kv``, ~13 MB each)."""
-    from briefing.paths import cache_dir as root
+    """Where the server keeps the KV state of the prompt's first turn between runs (``prefix-*.kv``, 10–35 MB
+    each; :func:`briefing.paths.prefix_dir`)."""
+    from briefing.paths import prefix_dir
 
-    return root() / "prefix"
+    return prefix_dir()
 
 
 def server_command(path: Path, port: int, n_ctx: int, threads: int) -> list[str]:

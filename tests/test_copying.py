@@ -1,0 +1,105 @@
+"""The copy check (#15): a bottom line that copies the article's sentence is flagged, the eval reports the longest
+copied run, and quoting is not copying."""
+
+import json
+
+from briefing.grounding.copying import copied_run
+from briefing.grounding.finalize import merge_actors
+from briefing.schema import Actor, Extraction
+from briefing.text.article import Article
+from tests.helpers import ROOT, extraction
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.text for s in Article(text).sentences]
+
+
+def test_the_committed_examples_first_bottom_line_copies_its_first_sentence(example_text):
+    # The local default's bottom line before #15's prompt (a real model answer, commit b7901d7): the article's
+    # first sentence without its attribution, then the start of the next one.
+    old = ("President Biden's national security adviser met with China’s top diplomats this week and both sides "
+           "recognized the need to move beyond an alleged spy balloon incident that had caused a hiatus in "
+           "superpower relations. The White House hopes eight-hour talks between US National Security Adviser "
+           "Jake Sullivan")
+    sentences = _sentences(example_text)
+    run = copied_run(old, sentences)
+    assert run.words >= 30
+    assert "move beyond an alleged spy balloon incident" in run.text
+    assert sentences[run.sentence - 1].startswith("WASHINGTON, May 11")
+
+
+def test_a_synthesis_is_not_a_copy(example_text):
+    run = copied_run("US and China agree to keep talking after the balloon incident; Blinken's trip is still "
+                     "to be rescheduled.", _sentences(example_text))
+    assert run.sentence is None and run.words < 8
+
+
+def test_words_inside_quotation_marks_are_quoting_not_copying(example_text):
+    sentences = _sentences(example_text)
+    quoted = ("The official said “both sides have realized that this unfortunate incident has led to a little "
+              "pause in engagement”.")
+    assert copied_run(quoted, sentences).words <= 3
+    bare = quoted.replace("“", "").replace("”", "")
+    # ... and an article's quote copied without marks is not the article's prose either: not flagged as a sentence
+    assert copied_run(bare, sentences).sentence is None
+
+
+def test_the_page_flags_a_copied_bottom_line(example_text):
+    from briefing.brief import build
+    from briefing.grounding.grounder import Grounder
+    from briefing.output.render import render
+
+    article = Article(example_text)
+
+    def briefing(**over):
+        ex = Extraction.model_validate(extraction(**over), context={"check": Grounder(article, strict=False)})
+        return build(article, ex)
+
+    first = _sentences(example_text)[2]
+    doc = briefing(bottom_line={"text": first, "ev": [3]})
+    assert doc.grounding.bottom_line_copy.sentence == 3
+    assert "not a synthesis" in render(doc, "md") and "not a synthesis" in render(doc, "html")
+    doc = briefing()
+    assert doc.grounding.bottom_line_copy.sentence is None
+    assert "not a synthesis" not in render(doc, "md")
+
+
+def test_one_actor_named_twice_is_kept_once():
+    ex = Extraction.model_validate(extraction())
+    ex.actors = [Actor(name="China's top diplomat Wang Yi", role=None, ev=[5], supported=True),
+                 Actor(name="US", role=None, ev=[4], supported=True),
+                 Actor(name="Wang Yi", role="top diplomat", ev=[21], supported=False),
+                 Actor(name="US National Security Adviser Jake Sullivan", role=None, ev=[4], supported=True),
+                 Actor(name="Jake Sullivan", role="adviser", ev=[4], supported=True)]
+    merge_actors(ex)
+    assert [a.name for a in ex.actors] == ["China's top diplomat Wang Yi", "US",
+                                           "US National Security Adviser Jake Sullivan"]
+
+
+def test_the_eval_reports_the_longest_copied_run():
+    from briefing.eval.metrics import copy_metric
+    from briefing.schema import Briefing
+
+    b = Briefing.model_validate(json.loads((ROOT / "examples" / "vienna-talks.json").read_text()))
+    m = copy_metric(b)
+    assert m["longest"]["words"] == max(copied_run(t, _sentences(b.article.text)).words
+                                        for t in [b.extraction.headline, b.extraction.bottom_line.text]
+                                        + [p.text for p in b.extraction.key_points]
+                                        + [f"{o.text} {o.basis}" for o in b.extraction.outlook]
+                                        + [" ".join(filter(None, (a.name, a.role))) for a in b.extraction.actors]
+                                        + [p.stance for p in b.extraction.positions]
+                                        + [e.what for e in b.extraction.timeline])
+    assert m["over_limit"] == (m["longest"]["words"] > 25)
+
+
+def test_a_key_point_said_twice_is_kept_once():
+    from briefing.grounding.finalize import drop_repeats
+    from briefing.schema import Point
+
+    ex = Extraction.model_validate(extraction())
+    # article 04 of the corpus, briefed by the local default in this round's first run: two points, twice each
+    a = "A gunman opened fire in downtown Seattle on Wednesday night"
+    b = "The shooting did not appear to be related to the anti-Trump demonstrations"
+    ex.key_points = [Point(text=t, ev=[1]) for t in (a, b, a, b + ".")]
+    drop_repeats(ex)
+    assert [p.text for p in ex.key_points] == [a, b]
