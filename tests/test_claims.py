@@ -135,3 +135,34 @@ def test_re_anchored_evidence_must_state_more_of_the_claim(grounded):
     _, items = grounded("full-01-toblerone-shape-change-anger-standard.json")
     kp = items["key_points[0]"]  # the shape change is in sentence 1, not in the sentences the tool found
     assert kp.located and kp.supported is False and "sentences found state only" in kp.problems[0]
+
+
+def test_a_text_the_model_closed_early_is_cut_off():
+    # the local default's key points for corpus article 01 (this round's first run of the new profile): the model
+    # closed the JSON string where the quotation mark of "wrong decision" began
+    assert cut_off("Philip Joseph calls it a ")
+    assert cut_off("Richard Cristiano Tamerighi says it's ")
+    assert cut_off("Mondelez will raise the price of the")
+    assert not cut_off("Fans of the iconic chocolate bar are angry and disappointed with the new look")
+    assert not cut_off("Both sides agree to maintain communication")
+
+
+def test_an_events_date_must_be_in_its_sentences():
+    from briefing.grounding.claims import date_problems
+
+    vienna = ("The White House hopes eight-hour talks between US National Security Adviser Jake Sullivan and China’s "
+              "top diplomat Wang Yi in Vienna on Wednesday and Thursday would pave the way for more communication "
+              "between the world’s two largest economies, the official said.")
+    # the local default's timeline for the example (this round): a place given as the date of the talks
+    assert date_problems("Munich Security Conference", vienna)
+    assert date_problems("May 11", vienna)
+    assert date_problems("Wednesday and Thursday", vienna) == []
+    assert date_problems(None, vienna) == []
+
+
+def test_a_countrys_adjective_names_the_country_in_a_title():
+    sentence = "talks between US National Security Adviser Jake Sullivan and China’s top diplomat Wang Yi in Vienna"
+    assert role_attached("Wang Yi", "Chinese top diplomat", sentence)
+    assert role_attached("Wang Yi", "top diplomat", sentence)
+    assert not role_attached("Wang Yi", "US top diplomat", sentence)
+    assert not role_attached("Jake Sullivan", "Chinese top diplomat", sentence)

@@ -323,3 +323,25 @@ def test_an_outlook_item_must_rest_on_a_sentence_about_what_is_expected_or_under
     for item in (outlook("Police keep searching for the gunman", [2]), outlook("The sides meet again in June", [3]),
                  outlook("Ministers vote on the plan", [4])):
         assert g.check_item("outlook[0]", item) == [], item.text
+
+
+def test_an_attribution_that_opens_the_next_quote_is_not_the_previous_ones():
+    """The Independent's Cubs report (eval corpus 06) lost its paragraph breaks: Zobrist's quote goes on in a
+    new paragraph ('"Every guy on this team …"'), then 'Rizzo added: "It's the best game …"'. The colon makes
+    Rizzo the speaker of what follows, not of what came before (the tool's pick credited him with Zobrist's
+    words before this rule)."""
+    import json
+
+    from briefing.grounding.finalize import article_quotes
+    from briefing.grounding.match import locate
+    from briefing.grounding.quotes import attributed_speaker, attribution_ok
+    from tests.helpers import ROOT
+
+    doc = json.loads((ROOT / "eval" / "briefings" / "06-cubs-win-world-series-independent.json").read_text())
+    article = Article(doc["article"]["text"])
+    every = locate(article.text, "Every guy on this team roots for each other")
+    assert every and attributed_speaker(article, every) is None
+    assert not attribution_ok(article, every, "Rizzo")
+    best = locate(article.text, "It's the best game I've ever been a part of")
+    assert attributed_speaker(article, best) == "Rizzo" and attribution_ok(article, best, "Rizzo")
+    assert [q.speaker for q in article_quotes(article)] == ["MVP Zobrist", "Rizzo"]

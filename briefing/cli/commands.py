@@ -297,7 +297,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
         from briefing.eval.stories import STORIES, stories_report
 
-        if (Path(out) / STORIES).is_dir():  # a stories eval: its corpus is named in the saved report
+        if any((Path(out) / STORIES).glob("*.record.json")):  # a stories eval (its records; not eval/'s stories/
+            # folder, which is a stories eval of its own): its corpus is named in the saved report
             saved = Path(out) / "report.json"
             corpus = json.loads(saved.read_text(encoding="utf-8")).get("corpus") if saved.is_file() else None
             report = stories_report(out, corpus=corpus)

@@ -213,6 +213,12 @@ def _words(text: str) -> list[str]:
 _AFTER = re.compile(r"^\s*(?:,|\(|-|of\b|from\b|at\b|is\b|are\b|was\b|were\b|who is\b|who was\b|who are\b)", re.I)
 
 
+def _country(word: str) -> str:
+    """A word's stem, a country's adjective read as the country ("chinese" and "china's" alike)."""
+    w = _stem(word)
+    return next((c for c, people in _DEMONYMS.items() if w == people), w)
+
+
 def role_attached(name: str, role: str, evidence: str) -> bool:
     """Whether the evidence attaches ``role`` to ``name``: a title right before the name ("Foreign Minister Wang
     Yi", "Harborview Medical Center spokeswoman Susan Gregg"), or an apposition, relative clause or predicate
@@ -227,8 +233,8 @@ def role_attached(name: str, role: str, evidence: str) -> bool:
         return False
     for start, end in _mentions(name, evidence):
         before = _words(re.split(r"[,;:.!?()\"“”]", hay[:start])[-1])
-        if before and [_stem(w) for w in before[-len(role_seq):]] == [_stem(w) for w in role_seq]:
-            return True  # a title before the name
+        if before and [_country(w) for w in before[-len(role_seq):]] == [_country(w) for w in role_seq]:
+            return True  # a title before the name ("China's top diplomat Wang Yi": "Chinese top diplomat")
         after = hay[end:]
         if after[:2] in ("'s", "’s") or not _AFTER.match(after):
             continue

@@ -158,7 +158,16 @@ def _reading_order(article: Article, spans: list[Span]) -> list[tuple[str, int |
         order.append((closes, region[1] - sents[closes].start))
     last = closes if closes is not None else opens
     order += [(opens - 1, None), (opens - 2, None), (last + 1, -1)]
-    return [(_outside(article, regions, j), at) for j, at in order if 0 <= j < len(sents)]
+    out = [(_outside(article, regions, j), at) for j, at in order if 0 <= j < len(sents)]
+    # the sentence after a quote attributes it ('" … ," Merner said.'), unless it opens a quote of its own with a
+    # colon ('Rizzo added: "It's the best game …"'): that attribution is the next quote's
+    return [(text, at) for text, at in out if not (at == -1 and _introduces_next(text))]
+
+
+def _introduces_next(text: str) -> bool:
+    """A sentence (quoted words blanked) that begins with an attribution ending in a colon before a quote."""
+    head = re.split(r"\s{2,}", text.strip(), maxsplit=1)[0]
+    return head.endswith(":")
 
 
 def _nearest(named: list[tuple[int, str]], at: int | None) -> str:
