@@ -17,13 +17,14 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterator
 
 from briefing import __version__
-from briefing.config import Settings, reasks_grounding, sections_for
+from briefing.config import Settings, reasks_grounding, rewrites_copies, sections_for
 from briefing.errors import ConfigError, InputError, ModelError, UngroundedError
 from briefing.grounding.finalize import finalize
 from briefing.grounding.grounder import Grounder
 from briefing.model.call import CallRecord, completion_text, structured_call
 from briefing.model.identity import model_identity, request_key
 from briefing.model.prompts import prompt_hash, render_messages
+from briefing.model.rewrite import rewrite_copies
 from briefing.schema import Briefing, Extraction, Meta, extraction_model
 from briefing.text.article import Article
 from briefing.text.dates import parse_reference, reference_from_text, resolve
@@ -313,6 +314,12 @@ class Briefer:
                 self.say(f"briefing {article.words} words with {ident['model']} …")
             ex, usage = extract(article, settings, base_url=base_url, model=served_model, client=client,
                                 on_call=on_call)
+            if rewrites_copies(settings):  # texts the model copied, said again in its own words (#15)
+                extra = rewrite_copies(ex, article, settings, base_url=base_url, model=served_model,
+                                       client=self.client_factory(settings, base_url) if self.client_factory
+                                       else None, on_call=on_call)
+                if extra is not None:
+                    usage.add(extra)
         if key:
             self.cache.put(key, ex.model_dump_json(), model=ident["model"], prompt_hash=phash, usage=usage.as_dict())
         briefing = build_for(article, ex, settings, usage=usage, model=ident["model"], base_url=base_url)

@@ -14,6 +14,7 @@ flag                        environment            meaning
 ``--timeout``               ``BRIEFING_TIMEOUT``   seconds per request
 ``--sections``              ``BRIEFING_SECTIONS``  full | brief (default: brief for the local model)
 ``--[no-]reask-grounding``  ``BRIEFING_REASK_GROUNDING``  re-ask grounding failures (default: not locally)
+``--[no-]rewrite-copies``   ``BRIEFING_REWRITE_COPIES``    rewrite copied texts in one short call (default: locally)
 ==========================  =====================  ==================================================
 
 Auto provider: no base URL and a key → ``openai``; no base URL and no key → ``local`` (a model on this
@@ -51,6 +52,7 @@ class Settings:
     quiet: bool = False
     sections: str | None = None
     reask_grounding: bool | None = None
+    rewrite_copies: bool | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
@@ -64,11 +66,12 @@ class Settings:
             "local_model": env.get("BRIEFING_LOCAL_MODEL") or None,
             "sections": env.get("BRIEFING_SECTIONS") or None,
         }
-        raw = env.get("BRIEFING_REASK_GROUNDING")
-        if raw:
-            if raw.lower() not in ("1", "0", "true", "false", "yes", "no"):
-                raise ConfigError(f"BRIEFING_REASK_GROUNDING must be 1 or 0, not {raw!r}")
-            values["reask_grounding"] = raw.lower() in ("1", "true", "yes")
+        for name in ("reask_grounding", "rewrite_copies"):
+            raw = env.get(f"BRIEFING_{name.upper()}")
+            if raw:
+                if raw.lower() not in ("1", "0", "true", "false", "yes", "no"):
+                    raise ConfigError(f"BRIEFING_{name.upper()} must be 1 or 0, not {raw!r}")
+                values[name] = raw.lower() in ("1", "true", "yes")
         for name, conv in (("max_retries", int), ("timeout", float), ("max_tokens", int)):
             raw = env.get(f"BRIEFING_{name.upper()}")
             if raw:
@@ -109,6 +112,14 @@ class Settings:
 def sections_for(settings: Settings) -> str:
     """The section profile a run asks for: ``--sections``, else the provider's default."""
     return settings.sections or settings.backend.sections
+
+
+def rewrites_copies(settings: Settings) -> bool:
+    """Whether copied texts are rewritten in one short call: ``--[no-]rewrite-copies``, else the provider's
+    default (``Backend.rewrite_copies``)."""
+    if settings.rewrite_copies is not None:
+        return settings.rewrite_copies
+    return settings.backend.rewrite_copies
 
 
 def reasks_grounding(settings: Settings) -> bool:

@@ -48,6 +48,10 @@ class Backend:
     #: The server serves one model and answers whatever model name a request sends (llama.cpp's servers), so the
     #: name need not be one ``GET /models`` lists.
     any_model_name: bool = False
+    #: Texts of an answer that copy a run of more than 25 words from the article (and a bottom line that copies
+    #: a sentence) are sent back in one short call to be said in the model's own words (``model/rewrite.py``):
+    #: for small local models, which copy; a large endpoint rarely does, and pays per call.
+    rewrite_copies: bool = False
 
 
 #: provider → how to ask it for schema-valid JSON.
@@ -59,6 +63,7 @@ BACKENDS: dict[str, Backend] = {b.name: b for b in (
     # instead (--reask-grounding to re-ask).
     Backend("local", "JSON_SCHEMA", _llamacpp_extras, default_model="local", sections="brief",
             reask_grounding=False, served_locally=True, context_tokens=4096, any_model_name=True,
+            rewrite_copies=True,
             # Qwen2.5 takes 32K, but the f16 KV cache costs 28 KB a token: 18K keeps CLI + server under 2.5 GiB
             # (about 11,000 words of news text; README "Long articles").
             max_context_tokens=18432),

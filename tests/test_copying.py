@@ -103,3 +103,17 @@ def test_a_key_point_said_twice_is_kept_once():
     ex.key_points = [Point(text=t, ev=[1]) for t in (a, b, a, b + ".")]
     drop_repeats(ex)
     assert [p.text for p in ex.key_points] == [a, b]
+
+
+def test_an_item_that_says_nothing_is_no_item():
+    from briefing.grounding.finalize import drop_repeats
+    from briefing.schema import Position
+
+    ex = Extraction.model_validate(extraction())
+    # corpus article 04's positions as the local default wrote them (this round's committed eval)
+    ex.positions = [Position(party="Seattle Police Department", stance="The suspect fled from the area on foot",
+                             ev=[3]),
+                    Position(party="7-11", stance="No information provided", ev=[5]),
+                    Position(party="Harborview Medical Center", stance="Not specified", ev=[6])]
+    drop_repeats(ex)
+    assert [p.party for p in ex.positions] == ["Seattle Police Department"]

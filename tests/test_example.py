@@ -55,22 +55,35 @@ def test_committed_renders_match_the_committed_json(fmt):
 def test_generate_example_with_the_local_default_profile(model_settings):
     """The local model's default run (brief sections, grounding failures flagged, not re-asked), replayed from a
     real answer of the local llama.cpp server: only the brief sections, every span an exact slice, the figure."""
-    from briefing.config import reasks_grounding, sections_for
+    from briefing.config import reasks_grounding, rewrites_copies, sections_for
+    from briefing.grounding.copying import MAX_COPIED_RUN
     from briefing.output.render import render
     from briefing.sections import PROFILES
 
     local = Settings(provider="local")
-    s = model_settings.with_(sections=sections_for(local), reask_grounding=reasks_grounding(local))
-    assert (s.sections, s.reask_grounding) == ("brief", False), "the local default this cassette stands for"
+    s = model_settings.with_(sections=sections_for(local), reask_grounding=reasks_grounding(local),
+                             rewrite_copies=rewrites_copies(local))
+    assert (s.sections, s.reask_grounding, s.rewrite_copies) == ("brief", False, True), \
+        "the local default this cassette stands for"
     b = generate(load(str(EXAMPLE)), s)
     assert b.meta.sections == "brief" and b.meta.usage["attempts"] == 1, "one call: grounding is not re-asked"
+    assert b.meta.usage["calls"] == 1, "nothing copied: no rewrite call"
 
     ex = b.extraction
     asked = set(PROFILES["brief"])
-    for name in ("positions", "timeline", "issues", "open_questions"):
+    assert "quotes" not in asked and {"positions", "timeline"} <= asked
+    for name in ("issues", "open_questions"):
         assert name not in asked and getattr(ex, name) == [], name
-    assert ex.headline and ex.bottom_line.text and len(ex.key_points) >= 2 and ex.actors and ex.outlook
-    assert "Sullivan" in " ".join(a.name for a in ex.actors)
+    assert ex.headline and ex.bottom_line.text and len(ex.key_points) >= 4 and ex.actors and ex.outlook
+    assert ex.positions and ex.timeline, "a diplomatic briefing: each party's position and the timeline (#15)"
+    # the quotes are the tool's, with the speaker the article credits
+    assert ex.quotes and all(q.chosen for q in ex.quotes)
+    assert {q.speaker for q in ex.quotes} == {"The Chinese embassy in Washington", "the official"}
+    # the bottom line is the model's sentence, not the article's (it copied sentence [3] before #15)
+    assert b.grounding.bottom_line_copy.sentence is None and b.grounding.bottom_line_copy.words < 12
+    from briefing.eval.metrics import copy_metric
+
+    assert copy_metric(b)["longest"]["words"] <= MAX_COPIED_RUN
 
     doc = json.loads(b.model_dump_json())
     assert check_every_span(doc) >= len(ex.key_points) + len(ex.actors)

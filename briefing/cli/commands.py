@@ -32,6 +32,7 @@ def _settings(args: argparse.Namespace):
     return Settings.from_env(provider=args.provider, base_url=args.base_url, model=args.model, gguf=args.gguf,
                              local_model=args.local_model, max_retries=args.max_retries, timeout=args.timeout,
                              sections=args.sections, reask_grounding=args.reask_grounding,
+                             rewrite_copies=args.rewrite_copies,
                              max_tokens=args.max_tokens, language=args.language, quiet=args.quiet)
 
 

@@ -282,10 +282,6 @@ def default_page_counter() -> PageCounter | None:
     return pages
 
 
-#: The longest run of words a briefing's body may copy from the article outside quotation marks (#15).
-MAX_COPIED_RUN = 25
-
-
 def body_texts(b: Briefing) -> list[tuple[str, str]]:
     """(where, text) of everything the briefing says in its own words: every section but the quotes."""
     ex = b.extraction
@@ -303,7 +299,7 @@ def body_texts(b: Briefing) -> list[tuple[str, str]]:
 def copy_metric(b: Briefing) -> dict[str, Any]:
     """The longest run of words the briefing's body copies from the article outside quotation marks, where it
     stands, and whether the bottom line copies a sentence of the article."""
-    from briefing.grounding.copying import copied_run
+    from briefing.grounding.copying import MAX_COPIED_RUN, copied_run
     from briefing.text.article import Article
 
     sentences = [s.text for s in Article(text=b.article.text).sentences]

@@ -18,6 +18,9 @@ COPIED_SENTENCE_SHARE = 0.6
 #: ... when the run is at least this many words long (a short heading is not a sentence worth flagging).
 COPIED_SENTENCE_MIN_WORDS = 12
 
+#: The longest run of words a briefing's own text may copy from the article outside quotation marks (#15).
+MAX_COPIED_RUN = 25
+
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’")
 
 

@@ -61,15 +61,22 @@ def _said(item) -> frozenset[str]:
                                                                                      "what"))))
 
 
+#: The words of a text that says nothing ("No information provided", "Not specified"): no item.
+_NOTHING = frozenset("no not information info provided available given unknown stated specified mentioned "
+                     "details detail none data reported".split())
+
+
 def drop_repeats(ex: Extraction) -> None:
     """An item a section states twice in the same words (a small model's loop: the same key point twice) is
-    kept once."""
+    kept once; an item whose text says nothing ("No information provided") is no item."""
     for name in ("key_points", "positions", "timeline", "issues", "outlook", "open_questions"):
         seen: set[frozenset[str]] = set()
         kept = []
         for item in getattr(ex, name):
             words = _said(item)
-            if words and words in seen:
+            said = content_words(str(getattr(item, "text", None) or getattr(item, "stance", None)
+                                     or getattr(item, "what", None) or ""))
+            if (words and words in seen) or (said and set(said) <= _NOTHING):
                 continue
             seen.add(words)
             kept.append(item)

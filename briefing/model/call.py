@@ -149,8 +149,6 @@ def structured_call(messages: list[dict[str, str]], response_model: type[BaseMod
                     base_url: str | None, model: str, context: dict[str, Any] | None = None,
                     client: Any = None, on_call: Callable[[CallRecord], None] | None = None) -> Result:
     """Ask for ``response_model``; re-ask up to ``settings.max_retries`` times; account every attempt."""
-    from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
-
     provider = settings.resolved_provider()
     backend = BACKENDS[provider]
     endpoint = base_url or backend.default_base_url or OPENAI_URL
@@ -188,10 +186,22 @@ def structured_call(messages: list[dict[str, str]], response_model: type[BaseMod
         if calls:
             calls[-1].outcome, calls[-1].error = "invalid", _short(error, 2000)
 
-    client.on("completion:kwargs", on_kwargs)
-    client.on("completion:response", on_response)
-    client.on("completion:error", on_error)
-    client.on("parse:error", on_parse_error)
+    hooks = {"completion:kwargs": on_kwargs, "completion:response": on_response, "completion:error": on_error,
+             "parse:error": on_parse_error}
+    for name, hook in hooks.items():
+        client.on(name, hook)
+    try:
+        return _create(client, messages, response_model, settings, context, backend, model, usage, endpoint,
+                       calls)
+    finally:  # a client may serve a second call (the rewrite pass): this call's accounting ends here
+        for name, hook in hooks.items():
+            client.off(name, hook)
+
+
+def _create(client: Any, messages: list[dict[str, str]], response_model: type[BaseModel], settings: Settings,
+            context: dict[str, Any] | None, backend: Any, model: str, usage: Usage, endpoint: str,
+            calls: list[CallRecord]) -> Result:
+    from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 
     kwargs: dict[str, Any] = {"model": model, "temperature": settings.temperature, "seed": settings.seed,
                               "max_tokens": settings.max_tokens}

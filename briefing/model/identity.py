@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from briefing.config import Settings, reasks_grounding, sections_for
+from briefing.config import Settings, reasks_grounding, rewrites_copies, sections_for
 from briefing.text.article import Article
 
 #: Bump when the key's recipe changes, so old entries stop matching.
@@ -36,6 +36,7 @@ def request_key(article: Article, settings: Settings, *, model: str | None = Non
     prompt_hash`), schema version, model identity, sampling parameters, language, and the article as the prompt
     shows it."""
     from briefing.model.prompts import prompt_hash
+    from briefing.model.rewrite import rewrite_hash
     from briefing.schema import SCHEMA_VERSION
 
     parts = {
@@ -43,6 +44,7 @@ def request_key(article: Article, settings: Settings, *, model: str | None = Non
         **model_identity(settings, model, base_url),
         "temperature": settings.temperature, "seed": settings.seed, "max_tokens": settings.max_tokens,
         "max_retries": settings.max_retries, "reask_grounding": reasks_grounding(settings),
+        **({"rewrite": rewrite_hash()} if rewrites_copies(settings) else {}),  # the pass changes the answer
         "language": settings.language,
         "text": article.text, "title": article.title, "source": article.source, "date": article.date,
     }

@@ -1,0 +1,121 @@
+"""One short call for what the model copied: the texts of an answer whose longest run copied from the article is
+over :data:`~briefing.grounding.copying.MAX_COPIED_RUN` words, and a bottom line that copies a sentence, go back to
+the model, numbered, to be said in its own words; the tool puts each answer in place when it copies less and is
+still supported by the item's sentences (else the original stays, its copying measured), and grounds it again.
+
+Only answers that copy pay for it (one of six articles in the committed eval): the prompt is the few texts, not
+the article, so the call costs about 150 prompt and 60 output tokens. Whether a run makes it is a capability of
+the backend (``Backend.rewrite_copies``: the local default; ``--[no-]rewrite-copies``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Annotated, Any, Callable
+
+from pydantic import BaseModel, Field, create_model
+
+from briefing.config import Settings
+from briefing.grounding.copying import MAX_COPIED_RUN, copied_run
+from briefing.schema import BottomLine, Cited, Event, Extraction, Outlook, Point, Position, Question
+from briefing.text.article import Article
+from briefing.usage import Usage
+
+#: The text field of each kind of item the pass may rewrite (names, roles and quotes are never rewritten).
+TEXT_FIELD: dict[type, str] = {BottomLine: "text", Point: "text", Outlook: "text", Question: "text",
+                               Position: "stance", Event: "what"}
+#: Characters an answer may have (about 15 words; the grammar bound, so no answer can be a copied sentence).
+MAX_CHARS = 120
+
+
+@dataclass
+class Target:
+    path: str
+    item: Cited
+    field: str
+    words: int  # the longest run the text copies
+
+
+def targets(ex: Extraction, article: Article) -> list[Target]:
+    """The items whose text copies more than :data:`MAX_COPIED_RUN` words in a row of the article, or (the bottom
+    line) a sentence of it, in document order."""
+    sentences = [s.text for s in article.sentences]
+    out = []
+    for path, item in ex.items():
+        field = TEXT_FIELD.get(type(item))
+        text = getattr(item, field, None) if field else None
+        if not text:
+            continue
+        run = copied_run(text, sentences)
+        if run.words > MAX_COPIED_RUN or (isinstance(item, BottomLine) and run.sentence):
+            out.append(Target(path, item, field, run.words))
+    return out
+
+
+@lru_cache(maxsize=8)
+def answer_model(n: int) -> type[BaseModel]:
+    """``{"texts": [...]}`` with exactly ``n`` texts of at most :data:`MAX_CHARS` characters."""
+    text = Annotated[str, Field(min_length=1, max_length=MAX_CHARS)]
+    return create_model("Rewrites", texts=(list[text], Field(min_length=n, max_length=n,
+                                                            description="Each text in your own words, in order.")))
+
+
+def _env():
+    from briefing.model.prompts import _env as env, prompt_dir
+
+    return env(str(prompt_dir() / "rewrite"))
+
+
+def rewrite_hash() -> str:
+    """A hash of the pass's templates (part of the cache key of runs that make the pass)."""
+    from briefing.model.prompts import prompt_dir
+
+    h = hashlib.sha256()
+    for p in sorted((prompt_dir() / "rewrite").glob("*.j2")):
+        h.update(p.name.encode() + p.read_bytes())
+    h.update(str(MAX_CHARS).encode())
+    return h.hexdigest()[:16]
+
+
+def messages(texts: list[str], language: str) -> list[dict[str, str]]:
+    env = _env()
+    return [{"role": "system", "content": env.get_template("system.j2").render(language=language).strip()},
+            {"role": "user", "content": env.get_template("user.j2").render(texts=texts).strip()}]
+
+
+def rewrite_copies(ex: Extraction, article: Article, settings: Settings, *, base_url: str | None, model: str,
+                   client: Any = None, on_call: Callable[..., None] | None = None) -> Usage | None:
+    """Rewrite the copied texts of ``ex`` in place (see the module); the call's usage, or None when nothing was
+    copied. A failed call leaves the answer as it was (the copying stays measured) and returns its usage."""
+    from briefing.errors import ModelError
+    from briefing.grounding.grounder import Grounder
+    from briefing.model.call import structured_call
+    from briefing.text.language import detect
+
+    found = targets(ex, article)
+    if not found:
+        return None
+    texts = [getattr(t.item, t.field) for t in found]
+    language = settings.language or detect(article.text, article.language)
+    try:
+        result = structured_call(messages(texts, language), answer_model(len(found)), settings,
+                                 base_url=base_url, model=model, client=client, on_call=on_call)
+    except ModelError as e:
+        return e.usage
+    sentences = [s.text for s in article.sentences]
+    grounder = Grounder(article, strict=False)
+    for target, new in zip(found, result.value.texts):
+        new = new.strip()
+        if not new or copied_run(new, sentences).words >= target.words:
+            continue
+        probe = target.item.model_copy(deep=True)
+        setattr(probe, target.field, new)
+        problems = grounder.check_item(target.path, probe)
+        if problems and target.item.supported:
+            continue  # the copy was supported and the rewrite is not: keep what the article states
+        probe.problems, probe.supported = problems, not problems
+        for name in type(probe).model_fields:
+            setattr(target.item, name, getattr(probe, name))
+    return result.usage
