@@ -10,7 +10,7 @@ prompt and output tokens, model and wall seconds, wall time as a multiple of the
 
 The example runs twice, first with the saved system-turn state removed from the prefix cache (``cold``: the
 server evaluates the instructions and field guide and saves them), then with it (``warm``, what every later run
-does): the difference is what the prefix reuse saves. Ratios are taken against the warm example. Articles:
+does): the difference is what the prefix reuse saves, and the two answers must be the same. Ratios are taken against the warm example. Articles:
 ../shared/corpus (500) and ../shared/stories via eval/long/corpus (1,300 and 2,700); the 6,000-word one joins four
 Croydon tram crash reports (Daily Mail 2,165 + The Sun 1,296 + The Guardian 1,232 + Evening Standard 1,142 words,
 in that order, under the Daily Mail's title and date; its 5W1H gold is the Daily Mail article's).
@@ -73,7 +73,8 @@ def run_one(entry: dict, tmp: Path) -> dict:
             "context": context_for(_article(entry), Settings(provider="local")), "calls": u["calls"],
             "prompt": u["prompt_tokens"], "output": u["completion_tokens"], "model_s": u["seconds"], "wall": wall,
             "peak": peak_kib / 2**20, "grounding": f"{g['verified']}/{g['total']}",
-            "w5h1": f"{c['answered']}/{c['with_gold']}" if c else "-"}
+            "w5h1": f"{c['answered']}/{c['with_gold']}" if c else "-",
+            "answer": b.extraction.model_dump_json()}
 
 
 def _article(entry: dict):
@@ -110,6 +111,10 @@ def main() -> int:
         print(f"{label:<13} {r['words']:>6} {r['context']:>7} {r['calls']:>5} {r['prompt']:>6} {r['output']:>6} "
               f"{r['model_s']:>7.1f} {r['wall']:>6.1f} {ratio:>5} {r['peak']:>8.2f} {r['grounding']:>9} "
               f"{r['w5h1']:>5}", flush=True)
+    answers = {label: r.get("answer") for label, r in rows if label.startswith("example")}
+    if len(answers) == 2 and all(answers.values()):
+        same = answers["example cold"] == answers["example warm"]
+        print(f"example: the same answer with and without the saved prompt state: {'yes' if same else 'NO'}")
     print(f"load average at the end: {os.getloadavg()[0]:.1f} (2 cores; other engineers' runs share them)")
     return 0
 

@@ -34,6 +34,24 @@ def completion(content: str | None, *, model: str = "local", prompt_tokens: int 
                       "total_tokens": prompt_tokens + completion_tokens}}
 
 
+class Script:
+    """A MOCK transport handler answering chat completions from a list (``completion(content, **usage)``),
+    recording the requests it saw."""
+
+    def __init__(self, *contents: str | None, **usage: Any):
+        self.contents = list(contents)
+        self.requests: list[dict[str, Any]] = []
+        self.usage = usage
+
+    def __call__(self, request):
+        import json
+
+        import httpx2
+
+        self.requests.append(json.loads(request.content))
+        return httpx2.Response(200, json=completion(self.contents.pop(0), **self.usage))
+
+
 def mock_client(settings, handler: Callable, base_url: str | None = None):
     """The instructor client :func:`briefing.model.call.make_client` builds, over an ``httpx2.MockTransport``
     calling ``handler(request) -> httpx2.Response``."""

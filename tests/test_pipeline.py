@@ -3,29 +3,16 @@ replayed from a cassette is in test_example.py)."""
 
 import json
 
-import httpx2
 import pytest
 
 from briefing.text.article import Article
 from briefing.config import Settings
 from briefing.errors import ModelError, UngroundedError
 from briefing.brief import generate
-from tests.helpers import completion, extraction, mock_client
+from tests.helpers import Script, extraction, mock_client
 
 
 # --------------------------------------------------------------------------------------- mock transports
-
-class Script:
-    """A mock transport answering chat completions from a list, recording the requests it saw."""
-
-    def __init__(self, *contents):
-        self.contents = list(contents)
-        self.requests = []
-
-    def __call__(self, request):
-        self.requests.append(json.loads(request.content))
-        return httpx2.Response(200, json=completion(self.contents.pop(0)))
-
 
 SETTINGS = Settings(provider="llamacpp", base_url="http://mock.invalid/v1", model="local", max_retries=1,
                     http_retries=0)

@@ -3,15 +3,13 @@ the model in one short call; the answer replaces them only when it copies less a
 
 import json
 
-import httpx2
-
 from briefing.brief import generate
 from briefing.config import Settings, rewrites_copies
 from briefing.grounding.copying import copied_run
 from briefing.model.rewrite import targets
 from briefing.schema import Extraction
 from briefing.text.article import Article
-from tests.helpers import completion, extraction, mock_client
+from tests.helpers import Script as _Script, extraction, mock_client
 
 SETTINGS = Settings(provider="llamacpp", base_url="http://mock.invalid/v1", model="local", max_retries=1,
                     http_retries=0, rewrite_copies=True)
@@ -20,17 +18,8 @@ COPIED = ("The official said both sides agreed to maintain the channel of commun
           "Wang, and that Sullivan stressed that Washington did not seek conflict or confrontation")
 
 
-class Script:
-    """A mock transport answering chat completions from a list, recording the requests it saw."""
-
-    def __init__(self, *contents):
-        self.contents = list(contents)
-        self.requests = []
-
-    def __call__(self, request):
-        self.requests.append(json.loads(request.content))
-        return httpx2.Response(200, json=completion(self.contents.pop(0), prompt_tokens=150,
-                                                    completion_tokens=30))
+def Script(*contents):
+    return _Script(*contents, prompt_tokens=150, completion_tokens=30)
 
 
 def _copying_answer():
