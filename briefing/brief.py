@@ -39,8 +39,12 @@ ClientFactory = Callable[[Settings, "str | None"], Any]
 #: estimate is over the limit is refused without counting); between the two the tokens are counted.
 CHARS_PER_TOKEN = 3.0
 CHARS_PER_TOKEN_HIGH = 5.0
-#: Prompt tokens besides the article: the system turn and the user turn's wrapper and metadata (measured 523–540).
-PROMPT_OVERHEAD = 700
+#: Characters per token of the prompt's own text (instructions, example answer, field guide, the user turn's
+#: wrapper and metadata), to estimate it from its characters (:func:`prompt_overhead`): measured 3.78 with Qwen's
+#: tokenizer on the brief profile's 4,574 characters (1,211 tokens in the example's 2,127).
+PROMPT_CHARS_PER_TOKEN = 3.5
+#: Tokens of the chat template around the two turns.
+TEMPLATE_TOKENS = 30
 #: Prompt tokens per word of a long article, numbering included (measured 1.44–1.48): the limit said in words.
 TOKENS_PER_WORD = 1.5
 
@@ -68,6 +72,14 @@ def endpoint(settings: Settings, progress: Progress = _noop,
         yield base_url, backend.default_model or "local"
 
 
+def prompt_overhead(article: Article, settings: Settings) -> int:
+    """Prompt tokens besides the numbered article, estimated from the characters of the messages the run sends
+    for this article's metadata and section profile (so a longer system prompt is counted as it grows)."""
+    shell = Article(text="x", title=article.title, source=article.source, date=article.date)
+    messages = render_messages(shell, language=settings.language or "English", sections=sections_for(settings))
+    return int(sum(len(m["content"]) for m in messages) / PROMPT_CHARS_PER_TOKEN) + TEMPLATE_TOKENS
+
+
 def context_for(article: Article, settings: Settings) -> int | None:
     """The tokens of context to serve the model with for ``article``: its prompt and the answer, rounded up to a
     multiple of 1024, at least the backend's ``context_tokens`` (None: the endpoint decides). Beyond the backend's
@@ -77,16 +89,17 @@ def context_for(article: Article, settings: Settings) -> int | None:
         return None
     limit = backend.max_context_tokens or backend.context_tokens
     chars = len(article.numbered())
-    prompt = int(chars / CHARS_PER_TOKEN) + PROMPT_OVERHEAD
+    overhead = prompt_overhead(article, settings)
+    prompt = int(chars / CHARS_PER_TOKEN) + overhead
     if prompt + settings.max_tokens > limit and backend.served_locally \
-            and int(chars / CHARS_PER_TOKEN_HIGH) + PROMPT_OVERHEAD + settings.max_tokens <= limit:
+            and int(chars / CHARS_PER_TOKEN_HIGH) + overhead + settings.max_tokens <= limit:
         from briefing.model import local
 
         with contextlib.suppress(ConfigError):  # no tokenizer to hand: the upper estimate decides
-            prompt = local.count_tokens(settings, article.numbered()) + PROMPT_OVERHEAD
+            prompt = local.count_tokens(settings, article.numbered()) + overhead
     need = prompt + settings.max_tokens
     if need > limit:
-        words = int((limit - PROMPT_OVERHEAD - settings.max_tokens) / TOKENS_PER_WORD) // 100 * 100
+        words = int((limit - overhead - settings.max_tokens) / TOKENS_PER_WORD) // 100 * 100
         raise InputError(f"the article is too long for the local model: {article.words:,} words, about {prompt} "
                          f"prompt tokens and the {settings.max_tokens}-token answer need {need}, over its "
                          f"{limit}-token context (about {words:,} words); use an endpoint with a larger context "

@@ -4,6 +4,7 @@ spans are exact slices of the whole text."""
 
 import contextlib
 import json
+import re
 import threading
 from pathlib import Path
 
@@ -33,7 +34,10 @@ def _words(n: int) -> str:
 
 def test_the_context_is_sized_to_the_article():
     local = Settings(provider="local")
-    assert context_for(load(str(EXAMPLE)), local) == LOCAL.context_tokens == 4096, "the example keeps 4096"
+    example = load(str(EXAMPLE))
+    # the example's prompt (2,127 tokens measured) and answer fit the smallest sizes; the estimate is an upper bound
+    assert LOCAL.context_tokens == 4096 and context_for(example, local) in (4096, 5120)
+    assert context_for(example, local) >= 2127 + local.max_tokens
     sizes = [context_for(from_text(_words(n)), local) for n in (1000, 2000, 4000, 6000)]
     assert sizes == sorted(sizes) and sizes[0] < sizes[-1]
     assert all(s % 1024 == 0 and LOCAL.context_tokens <= s <= LOCAL.max_context_tokens for s in sizes)
@@ -48,7 +52,9 @@ def test_an_article_beyond_the_limit_is_refused_naming_it():
         context_for(article, Settings(provider="local"))
     msg = str(e.value)
     assert "too long for the local model" in msg and f"{LOCAL.max_context_tokens}-token context" in msg
-    assert f"{article.words:,} words" in msg and "about 10,800 words" in msg and "--base-url" in msg
+    limit_words = int(re.search(r"context \(about ([\d,]+) words\)", msg).group(1).replace(",", ""))
+    assert 10_000 <= limit_words <= 11_000, "at least 10,000 words are briefed (#16)"
+    assert f"{article.words:,} words" in msg and "--base-url" in msg
     assert "\n" not in msg
 
 
@@ -191,7 +197,7 @@ def test_a_long_article_from_a_real_model_answer(model_settings):
 
     article = _article("croydon-tram-driver-theguardian-1232w.json")
     assert article.words == 1232
-    old_rule = len(article.numbered()) / brief.CHARS_PER_TOKEN + brief.PROMPT_OVERHEAD + 1400
+    old_rule = len(article.numbered()) / brief.CHARS_PER_TOKEN + 700 + 1400  # 700: the old prompt's overhead
     assert old_rule > 4096, "the old 4096-token context refused it"
     settings = dataclasses.replace(model_settings, timeout=3600)  # recorded on a loaded 2-core machine
     b = generate(article, settings)
@@ -201,7 +207,8 @@ def test_a_long_article_from_a_real_model_answer(model_settings):
     late = [s for s in _spans(doc) if s["start"] > len(article.text) // 2]
     assert late, "evidence from the second half of the article"
     assert b.meta.usage["prompt_tokens"] > 2000, "the whole article was read"
-    assert context_for(article, Settings(provider="local")) >= b.meta.usage["prompt_tokens"] + 1400
+    per_attempt = b.meta.usage["prompt_tokens"] / b.meta.usage["attempts"]
+    assert context_for(article, Settings(provider="local")) >= per_attempt + 1400
 
 
 def _spans(doc):
