@@ -345,3 +345,22 @@ def test_an_attribution_that_opens_the_next_quote_is_not_the_previous_ones():
     best = locate(article.text, "It's the best game I've ever been a part of")
     assert attributed_speaker(article, best) == "Rizzo" and attribution_ok(article, best, "Rizzo")
     assert [q.speaker for q in article_quotes(article)] == ["MVP Zobrist", "Rizzo"]
+
+
+def test_the_tool_never_takes_a_quote_longer_than_a_quote():
+    """The Sun's tram report (eval/long/corpus) has a quotation that runs past 400 characters where the text lost
+    a closing mark: the tool's picks skip it (it crashed the first run of the default that takes quotes by the
+    tool, in benchmarks/long.py)."""
+    import json
+
+    from briefing.grounding.finalize import article_quotes
+    from briefing.grounding.quotes import regions_of
+    from briefing.schema import Quote
+    from tests.helpers import ROOT
+
+    doc = json.loads((ROOT / "eval" / "long" / "corpus" / "croydon-tram-victims-named-thesun-1296w.json").read_text())
+    article = Article(doc["text"])
+    cap = next(m.max_length for m in Quote.model_fields["text"].metadata if hasattr(m, "max_length"))
+    assert any(e - s > cap for s, e in regions_of(doc["text"]))
+    picked = article_quotes(article, limit=10)
+    assert picked and all(len(q.text) <= cap for q in picked)

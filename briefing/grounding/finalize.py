@@ -13,6 +13,10 @@ from briefing.schema import CopiedRun, Extraction, Grounding, Quote, Span
 from briefing.text.article import Article
 
 
+#: The longest quote the tool takes (the schema's bound on a quote's text).
+_QUOTE_CHARS = next(m.max_length for m in Quote.model_fields["text"].metadata if hasattr(m, "max_length"))
+
+
 def article_quotes(article: Article, *, known: list[str] = (), limit: int = 2, min_words: int = 8) -> list[Quote]:
     """Quotes the tool can take from the article itself: words inside quotation marks (at least ``min_words``)
     whose attribution names a speaker, in the article's order, one per speaker first; at most ``limit``."""
@@ -21,8 +25,8 @@ def article_quotes(article: Article, *, known: list[str] = (), limit: int = 2, m
     for s, e in regions_of(article.text):
         text = article.text[s:e].strip().rstrip(" ,;:")
         start = s + (len(article.text[s:e]) - len(article.text[s:e].lstrip()))
-        if len(text.split()) < min_words:
-            continue
+        if len(text.split()) < min_words or len(text) > _QUOTE_CHARS:
+            continue  # too short to tell, or longer than a quote (a closing mark the text lost)
         spans = [Span(text=text, start=start, end=start + len(text))]
         if any(s.start < spans[0].end and spans[0].start < s.end
                for s in (article.sentence(i) for i in article.addressed_to_model) if s):
