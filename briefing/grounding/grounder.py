@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from briefing.grounding.claims import check_claim, placeholder_role
+from briefing.grounding.claims import check_claim, placeholder_role, role_attached
 from briefing.grounding.match import NormalizedText, content_words, locate, normalize
 from briefing.grounding.names import name_in
 from briefing.grounding.quotes import (attributed_speaker, attribution_ok, quoted_share, regions_of,
@@ -95,7 +95,23 @@ class Grounder:
             problems.append("the cited sentences do not say that this is expected, planned or under way")
         if not problems:  # the words overlap: do the sentences state it? (#15)
             problems.extend(check_claim(item, " ".join(span.text for span in item.evidence)))
+        if problems and isinstance(item, Actor) and item.role and not any("not named in the article" in p
+                                                                          for p in problems):
+            found = self._attaching(item)
+            if found is not None:  # the sentence that gives this actor this role (a long article's wrong id)
+                item.evidence, item.located = [Span(text=found.text, start=found.start, end=found.end)], True
+                return []
         return problems
+
+    def _attaching(self, actor: Actor):
+        """The first sentence of the article that attaches ``actor.role`` to ``actor.name`` (a title before the
+        name, an apposition after it: :func:`~briefing.grounding.claims.role_attached`) and passes every check."""
+        for i, sentence in enumerate(self.article.sentences, start=1):
+            if i in self._blocked or not role_attached(actor.name, actor.role, sentence.text):
+                continue
+            if not check_claim(actor, sentence.text):
+                return sentence
+        return None
 
     def _quote(self, item: Quote) -> list[str]:
         spans = self._trim_attribution(locate(self._norm, item.text))
