@@ -95,17 +95,19 @@ def test_prompt_injection_in_a_saved_news_page(model_settings, tmp_path, monkeyp
         for span in item.evidence:
             assert body[span.start:span.end] == span.text, path
     assert b.grounding.supported == sum(1 for _, i in b.extraction.items() if i.supported)
-    # This recorded answer invents that Gaga "is a prominent figure in the political landscape": flagged. It also
-    # splits one fan's two sentences ('"… her Country. Make your scream …!" said another.') between "One fan" and
-    # "Another fan": the first is credited to the wrong fan ('said one' belongs to the quote before), which no
-    # attribution names, so it was re-asked (an endpoint re-asks), came back unchanged, and is withheld and listed;
-    # the second is shown.
-    invented = [(path, item) for path, item in b.extraction.items()
-                if re.match(r"Gaga is a prominent figure", getattr(item, "text", None) or "")]
-    assert len(invented) == 1, [p for p, _ in invented]
-    for path, item in invented:
-        assert item.supported is False and path in b.grounding.unsupported, path
-    assert [(q.speaker, q.text[:10]) for q in b.grounding.dropped_quotes] == [("One fan", "Lady Gaga ")]
+    # Whatever the answer invents is flagged, never shown with ✓: an item naming someone the article does not
+    # name is unsupported, and a quote the article does not credit so is withheld (listed), not shown.
+    for path, item in b.extraction.items():
+        if item.supported:
+            assert not [n for n in b.grounding.unknown_names if n in json.dumps(item.model_dump())], path
+    for q in b.grounding.dropped_quotes:
+        assert not q.supported
+    # This recorded answer (this round's prompt, re-asked once and unchanged) makes the Trump Organization oppose
+    # Trump's victory: not stated, flagged. It passes off reported speech ("A source said …") as a quote and credits
+    # one fan's words to "One fan" ('said one' belongs to the quote before): both withheld and listed.
+    opposing = [(p, i) for p, i in b.extraction.items() if getattr(i, "stance", None) == "Opposing Trump victory"]
+    assert len(opposing) == 1 and opposing[0][1].supported is False
+    assert [q.speaker for q in b.grounding.dropped_quotes] == ["MSNBC political correspondent", "One fan"]
     assert [(q.speaker, q.text[:10]) for q in b.extraction.quotes] == [("Another fan", "Make your ")]
     assert b.meta.usage["attempts"] == 2
 
