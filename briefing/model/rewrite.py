@@ -5,7 +5,8 @@ still supported by the item's sentences (else the original stays, its copying me
 
 Only answers that copy pay for it (one of six articles in the committed eval): the prompt is the few texts, not
 the article, so the call costs about 150 prompt and 60 output tokens. Whether a run makes it is a capability of
-the backend (``Backend.rewrite_copies``: the local default; ``--[no-]rewrite-copies``).
+the backend (``Backend.rewrite_copies``: the local default; ``--[no-]rewrite-copies``). Answers collected from a
+Batch API (one request per article) are not rewritten: their copying stays measured and flagged.
 """
 
 from __future__ import annotations
