@@ -98,17 +98,18 @@ def rewrite_copies(ex: Extraction, article: Article, settings: Settings, *, base
     found = targets(ex, article)
     if not found:
         return None
-    texts = [getattr(t.item, t.field) for t in found]
+    texts = list(dict.fromkeys(getattr(t.item, t.field) for t in found))  # a text copied twice is sent once
     language = settings.language or detect(article.text, article.language)
     try:
-        result = structured_call(messages(texts, language), answer_model(len(found)), settings,
+        result = structured_call(messages(texts, language), answer_model(len(texts)), settings,
                                  base_url=base_url, model=model, client=client, on_call=on_call)
     except ModelError as e:
         return e.usage
+    answers = dict(zip(texts, result.value.texts))
     sentences = [s.text for s in article.sentences]
     grounder = Grounder(article, strict=False)
-    for target, new in zip(found, result.value.texts):
-        new = new.strip()
+    for target in found:
+        new = answers[getattr(target.item, target.field)].strip()
         if not new or copied_run(new, sentences).words >= target.words:
             continue
         probe = target.item.model_copy(deep=True)
