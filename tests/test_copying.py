@@ -59,9 +59,11 @@ def test_the_page_flags_a_copied_bottom_line(example_text):
     doc = briefing(bottom_line={"text": first, "ev": [3]})
     assert doc.grounding.bottom_line_copy.sentence == 3
     assert "not a synthesis" in render(doc, "md") and "not a synthesis" in render(doc, "html")
+    assert "\n\n**Grounding:**" in render(doc, "md"), "the figure is not swallowed by the bottom line's quote"
     doc = briefing()
     assert doc.grounding.bottom_line_copy.sentence is None
     assert "not a synthesis" not in render(doc, "md")
+    assert "\n\n**Grounding:**" in render(doc, "md")
 
 
 def test_one_actor_named_twice_is_kept_once():
