@@ -70,9 +70,12 @@ def test_ctrl_c_stops_the_local_server_and_writes_nothing(tmp_path, local_env):
     pytest.importorskip("llama_cpp", reason="the local extra is not installed")
     before = _servers()
     out = tmp_path / "out.md"
+    # Ctrl-C at a terminal: SIGINT as a terminal delivers it, even when the suite itself runs where it is
+    # ignored (a background job of a non-interactive shell inherits SIG_IGN, and Python then never raises it)
     proc = subprocess.Popen([sys.executable, "-m", "briefing", "generate", str(EXAMPLE), "-o", str(out),
                              "--no-cache"],
-                            stderr=subprocess.PIPE, text=True, cwd=ROOT, env=local_env)
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT, env=local_env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     seen = ""
     deadline = time.monotonic() + 300
     while "briefing 672 words" not in seen and time.monotonic() < deadline and proc.poll() is None:
