@@ -25,7 +25,7 @@ from briefing.model.call import CallRecord, completion_text, structured_call
 from briefing.model.identity import model_identity, request_key
 from briefing.model.prompts import prompt_hash, render_messages
 from briefing.model.rewrite import rewrite_copies
-from briefing.schema import Briefing, Extraction, Meta, extraction_model
+from briefing.schema import Briefing, Extraction, Meta, extraction_model, max_length
 from briefing.text.article import Article
 from briefing.text.dates import parse_reference, reference_from_text, resolve
 from briefing.usage import Usage
@@ -129,7 +129,7 @@ def _trim_capped(ex: Extraction) -> None:
     for _, item in ex.items():
         for name, info in type(item).model_fields.items():
             value = getattr(item, name)
-            cap = next((m.max_length for m in info.metadata if hasattr(m, "max_length")), None)
+            cap = max_length(type(item), name)
             if not isinstance(value, str) or cap is None or len(value) < cap:
                 continue
             ends = [m.end() for m in re.finditer(r"[.!?](?=\s)", value)]

@@ -259,6 +259,26 @@ class Extraction(Sections):
                                                    "above, not the article's first sentence.")
 
 
+def max_length(model: type[BaseModel], field: str) -> int | None:
+    """The ``max_length`` bound of ``model.field`` (a text's grammar cap, a list's most items), or None."""
+    info = model.model_fields.get(field)
+    if info is None:
+        return None
+    return next((m.max_length for m in info.metadata if getattr(m, "max_length", None) is not None), None)
+
+
+#: The field that holds what an item claims, in its own words (checked against its sentences, measured for
+#: copying, sent back by the rewrite pass).
+CLAIM_FIELD: dict[type, str] = {Point: "text", BottomLine: "text", Outlook: "text", Question: "text",
+                                Position: "stance", Event: "what"}
+
+
+def claim_text(item: Item) -> str:
+    """What ``item`` claims in its own words (:data:`CLAIM_FIELD`; '' for items without such a field)."""
+    field = CLAIM_FIELD.get(type(item))
+    return (getattr(item, field, None) or "") if field else ""
+
+
 def extraction_model(profile: str = "full") -> type[Sections]:
     """The model a call asks for: :class:`Extraction`, or a model with only the profile's sections (its answer
     converts with ``Extraction.model_validate(answer.model_dump())``)."""

@@ -18,7 +18,8 @@ import re
 
 from briefing.grounding.match import WORD, content_words, normalize
 from briefing.grounding.names import is_name, title_case
-from briefing.schema import Actor, BottomLine, Event, Item, Outlook, Point, Position, Question
+from briefing.schema import (Actor, BottomLine, Event, Item, Outlook, Point, Position, Question, claim_text,
+                            max_length)
 from briefing.text.lexicon import FORWARD, STOP_WORDS
 
 #: Words that stand for a role without stating one: read as no role (null), not as an unverified claim.
@@ -355,18 +356,13 @@ def headline_problems(headline: str, sentences: list[str]) -> list[str]:
     return problems
 
 
-def _cap(item: object, field: str) -> int | None:
-    info = type(item).model_fields.get(field)  # type: ignore[attr-defined]
-    return next((m.max_length for m in info.metadata if hasattr(m, "max_length")), None) if info else None
-
 
 def check_claim(item: Item, evidence: str) -> list[str]:
     """The checks of this module that apply to a cited item, given its evidence's text (run after the word
     overlap passed)."""
     problems: list[str] = []
-    claim = {Position: lambda i: i.stance, Event: lambda i: i.what}.get(type(item), lambda i: getattr(i, "text", ""))
     if not isinstance(item, (Actor, Question)):
-        problems += overlap_problems(claim(item), evidence, item.located)
+        problems += overlap_problems(claim_text(item), evidence, item.located)
     if isinstance(item, Actor):
         head = content_words(item.name)[-1:]  # a description ("Tram driver"): its head noun must be there
         if not is_name(item.name) and head and not _has_word(head[0], {_stem(x) for x in WORD.findall(
@@ -384,7 +380,7 @@ def check_claim(item: Item, evidence: str) -> list[str]:
             problems.append("the cited sentences do not leave this open (the article answers it, or does not "
                             "raise it)")
     elif isinstance(item, (Point, BottomLine, Outlook)):
-        if cut_off(item.text, _cap(item, "text")):
+        if cut_off(item.text, max_length(type(item), "text")):
             problems.append("the text is cut off (at its length cap, or where the model closed it early); not a "
                             "whole claim")
         problems += fact_problems(item.text, evidence)

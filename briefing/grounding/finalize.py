@@ -9,12 +9,12 @@ from briefing.grounding.names import names_not_in
 from briefing.grounding.claims import headline_problems
 from briefing.grounding.quotes import attributed_speaker, attribution_ok, regions_of
 from briefing.roles import fields_by_role
-from briefing.schema import CopiedRun, Extraction, Grounding, Quote, Span
+from briefing.schema import CopiedRun, Extraction, Grounding, Quote, Span, claim_text, max_length
 from briefing.text.article import Article
 
 
 #: The longest quote the tool takes (the schema's bound on a quote's text).
-_QUOTE_CHARS = next(m.max_length for m in Quote.model_fields["text"].metadata if hasattr(m, "max_length"))
+_QUOTE_CHARS = max_length(Quote, "text")
 
 
 def article_quotes(article: Article, *, known: list[str] = (), limit: int = 2, min_words: int = 8) -> list[Quote]:
@@ -78,8 +78,7 @@ def drop_repeats(ex: Extraction) -> None:
         kept = []
         for item in getattr(ex, name):
             words = _said(item)
-            said = content_words(str(getattr(item, "text", None) or getattr(item, "stance", None)
-                                     or getattr(item, "what", None) or ""))
+            said = content_words(claim_text(item))
             if (words and words in seen) or (said and set(said) <= _NOTHING):
                 continue
             seen.add(words)

@@ -95,8 +95,7 @@ class Grounder:
             problems.append("the cited sentences do not say that this is expected, planned or under way")
         if not problems:  # the words overlap: do the sentences state it? (#15)
             problems.extend(check_claim(item, " ".join(span.text for span in item.evidence)))
-        if problems and isinstance(item, Actor) and item.role and not any("not named in the article" in p
-                                                                          for p in problems):
+        if problems and isinstance(item, Actor) and item.role and name_in(item.name, self.article.text):
             found = self._attaching(item)
             if found is not None:  # the sentence that gives this actor this role (a long article's wrong id)
                 item.evidence, item.located = [Span(text=found.text, start=found.start, end=found.end)], True

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from briefing.merge.same import same_item
-from briefing.schema import Extraction, Item, Quote, Span
+from briefing.schema import Extraction, Item, Quote, Span, max_length
 from briefing.sections import NAMES as SECTIONS
 
 @dataclass(frozen=True)
@@ -120,8 +120,7 @@ def merge_section(groups: Sequence[Sequence[Item]], *, same: Callable[[Item, Ite
 
 def section_cap(name: str) -> int | None:
     """The most items the schema allows in section ``name`` (a merged briefing reads back like any other)."""
-    info = Extraction.model_fields[name]
-    return next((m.max_length for m in info.metadata if getattr(m, "max_length", None) is not None), None)
+    return max_length(Extraction, name)
 
 
 def merge(parts: Sequence[Sourced], *, rank_by_support: bool = False, conflicts: bool = True) -> Merged:

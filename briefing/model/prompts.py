@@ -75,13 +75,18 @@ def render_messages(article: Article, *, language: str | None = None, sections: 
     return [{"role": "system", "content": system.strip()}, {"role": "user", "content": user.strip()}]
 
 
+def hash_templates(h: Any, folder: Path) -> None:
+    """Feed the name and bytes of every template directly in ``folder`` to the hash ``h``."""
+    for p in sorted(folder.glob("*.j2")):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+
+
 def prompt_hash(sections: str = "full") -> str:
     """A hash of everything that shapes the model's answer apart from the article: templates, schema, profile."""
     h = hashlib.sha256(SCHEMA_VERSION.encode())
     if sections != "full":  # the full profile keeps the hash it had before profiles existed
         h.update(sections.encode())
-    for p in sorted(prompt_dir().glob("*.j2")):
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
+    hash_templates(h, prompt_dir())
     h.update(json.dumps(extraction_model(sections).model_json_schema(), sort_keys=True).encode())
     return h.hexdigest()[:16]

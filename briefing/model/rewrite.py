@@ -20,13 +20,10 @@ from pydantic import BaseModel, Field, create_model
 
 from briefing.config import Settings
 from briefing.grounding.copying import MAX_COPIED_RUN, copied_run
-from briefing.schema import BottomLine, Cited, Event, Extraction, Outlook, Point, Position, Question
+from briefing.schema import CLAIM_FIELD, BottomLine, Cited, Extraction
 from briefing.text.article import Article
 from briefing.usage import Usage
 
-#: The text field of each kind of item the pass may rewrite (names, roles and quotes are never rewritten).
-TEXT_FIELD: dict[type, str] = {BottomLine: "text", Point: "text", Outlook: "text", Question: "text",
-                               Position: "stance", Event: "what"}
 #: Characters an answer may have (about 15 words; the grammar bound, so no answer can be a copied sentence).
 MAX_CHARS = 120
 
@@ -45,7 +42,7 @@ def targets(ex: Extraction, article: Article) -> list[Target]:
     sentences = [s.text for s in article.sentences]
     out = []
     for path, item in ex.items():
-        field = TEXT_FIELD.get(type(item))
+        field = CLAIM_FIELD.get(type(item))  # names, roles and quotes are never rewritten
         text = getattr(item, field, None) if field else None
         if not text:
             continue
@@ -71,11 +68,10 @@ def _env():
 
 def rewrite_hash() -> str:
     """A hash of the pass's templates (part of the cache key of runs that make the pass)."""
-    from briefing.model.prompts import prompt_dir
+    from briefing.model.prompts import hash_templates, prompt_dir
 
     h = hashlib.sha256()
-    for p in sorted((prompt_dir() / "rewrite").glob("*.j2")):
-        h.update(p.name.encode() + p.read_bytes())
+    hash_templates(h, prompt_dir() / "rewrite")
     h.update(str(MAX_CHARS).encode())
     return h.hexdigest()[:16]
 
