@@ -355,12 +355,13 @@ def test_the_tool_never_takes_a_quote_longer_than_a_quote():
 
     from briefing.grounding.finalize import article_quotes
     from briefing.grounding.quotes import regions_of
-    from briefing.schema import Quote
+    from briefing.schema import Quote, max_length
     from tests.helpers import ROOT
 
     doc = json.loads((ROOT / "eval" / "long" / "corpus" / "croydon-tram-victims-named-thesun-1296w.json").read_text())
     article = Article(doc["text"])
-    cap = next(m.max_length for m in Quote.model_fields["text"].metadata if hasattr(m, "max_length"))
+    cap = max_length(Quote, "text")
+    assert cap == 400
     assert any(e - s > cap for s, e in regions_of(doc["text"]))
     picked = article_quotes(article, limit=10)
     assert picked and all(len(q.text) <= cap for q in picked)
