@@ -7,8 +7,8 @@ import pytest
 
 from briefing.brief import _trim_capped
 from briefing.eval.checker import LABELS, reground
-from briefing.grounding.claims import (cut_off, fact_problems, headline_problems, numbers, placeholder_role,
-                                       role_attached)
+from briefing.grounding.claims import (cut_off, fact_problems, headline_problems, named_in, numbers,
+                                       placeholder_role, role_attached)
 from briefing.schema import Briefing, Extraction
 
 SNAPSHOTS = LABELS.parent / "briefings"
@@ -47,6 +47,45 @@ def test_roles_attached_by_title_apposition_and_predicate_in_real_sentences():
     assert not role_attached("Cleveland Indians", "Losers", cubs + " after a victory against the Cleveland Indians")
     vienna = "President Joe Biden’s national security adviser met with China’s top diplomats this week"
     assert not role_attached("President Joe Biden", "National security adviser", vienna)
+
+
+def test_roles_attached_past_an_apposition_or_by_the_list_they_introduce():
+    """Sentences of the long-article eval (eval/long: the Guardian's, the Daily Mail's tram reports and its Lady Gaga
+    piece), where the 1.5B model gave the role these sentences state and the check had missed it."""
+    snow = "Royal Navy veteran Kevin Snow, 57, was one of those injured."
+    assert role_attached("Kevin Snow", "injured", snow)
+    chinnery = ("Dane Chinnery, a 19-year-old Crystal Palace fan described as a 'friendly, genuine lad', was the first "
+                "victim to be identified following the crash.")
+    assert role_attached("Dane Chinnery", "Victim", chinnery)
+    named = ("Police investigating the Croydon tram crash have named the final three victims as Donald Collett, "
+             "Philip Logan and Robert Huxley.")
+    assert all(role_attached(n, "Victim", named) for n in ("Donald Collett", "Philip Logan", "Robert Huxley"))
+    fans = ("Many of of Hillary's supporters including Lena Dunham, Miley Cyrus and Amy Schumer, said they will "
+            "leave the United States if Trump was elected.")
+    assert role_attached("Amy Schumer", "supporter", fans)
+    # the same forms do not hand a role to someone else
+    assert not role_attached("Police", "Victim", named)
+    assert not role_attached("Martin Bamford", "driver",
+                             "Martin Bamford, 30, from Croydon, one of those on the tram, recalled it speeding up.")
+    assert not role_attached("Jake Sullivan", "President", "President Joe Biden and Jake Sullivan were in Vienna.")
+    assert not role_attached("Kevin Snow", "injured", "Kevin Snow, whose son was injured, said he was shocked.")
+
+
+def test_a_person_is_named_by_the_surname_alone_but_not_by_another_name():
+    assert named_in("Lady Gaga", "Gaga shared a photo of herself clutching on to the truck's wing mirror.")
+    assert named_in("Robin Smith", "Mr Smith said the force was investigating.")
+    assert not named_in("Joe Biden", "Hunter Biden said he would testify.")
+    assert not named_in("Donald Trump", "Gaga stood outside Trump Tower.")
+    assert not named_in("Trump Organization", "Trump said nothing.")  # a body, not a person
+    assert not named_in("Mark Smith", "Robin Smith said the force was investigating.")
+
+
+def test_a_group_described_by_what_it_does_is_named_by_its_agent_noun(grounded):
+    rescuers = "It remains unknown whether or not Zhao is still alive as rescuers carry on searching"
+    assert named_in("Rescue team", rescuers) and named_in("Rescue Team", rescuers)
+    assert not named_in("Rescue team", "Police carry on searching") and not named_in("Police team", rescuers)
+    _, items = grounded("full-03-china-boy-well-rescue-dailymail.json")  # labelled supported (a person's reading)
+    assert items["positions[0]"].party == "Rescue Team" and items["positions[0]"].supported
 
 
 def test_a_persons_name_or_an_activity_as_role_is_no_role(grounded):

@@ -20,7 +20,7 @@ from briefing.grounding.match import WORD, content_words, normalize
 from briefing.grounding.names import is_name, title_case
 from briefing.schema import (Actor, BottomLine, Event, Item, Outlook, Point, Position, Question, claim_text,
                             max_length)
-from briefing.text.lexicon import FORWARD, STOP_WORDS
+from briefing.text.lexicon import BODY_WORDS, FORWARD, STOP_WORDS
 
 #: Words that stand for a role without stating one: read as no role (null), not as an unverified claim.
 PLACEHOLDER_ROLES = frozenset("""speaker official officials source sources spokesperson spokesman spokeswoman
@@ -138,7 +138,46 @@ def named_in(name: str, text: str) -> bool:
     tokens = [t.lower().removesuffix("'s") for t in WORD.findall(normalize(name))
               if (t.lower() not in STOP_WORDS or t.isupper()) and len(t) > 1]  # "US" is a name, "us" a word
     # a word inside a compound ("China-US relations", "anti-Trump") names no party
-    return all(re.search(rf"(?<![-\w]){re.escape(t)}(?:s|es|'s)?(?![-\w])", hay) for t in tokens)
+    if all(re.search(rf"(?<![-\w]){re.escape(t)}(?:s|es|'s)?(?![-\w])", hay) for t in tokens):
+        return True
+    return _surname_in(name, text) or _agents_in(name, hay)
+
+
+_GROUP_HEADS = {"team", "teams", "crew", "crews", "workers", "squad", "squads"}
+
+
+def _agents_in(name: str, hay: str) -> bool:
+    """Whether a group described by what it does ("Rescue team", "search crews") is named by its agent noun
+    ("rescuers", "searchers") in the lower-cased text."""
+    words = normalize(name).lower().split()
+    if len(words) != 2 or words[1] not in _GROUP_HEADS or words[0] in STOP_WORDS:
+        return False
+    verb = words[0].removesuffix("e")
+    return bool(re.search(rf"\b{re.escape(verb)}ers?\b", hay))
+
+
+_TITLE_WORDS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "lord", "lady", "president", "minister",
+                "secretary", "senator", "governor", "mayor", "chief", "officer", "inspector", "judge"}
+
+
+def _surname_in(name: str, text: str) -> bool:
+    """Whether text names a person by the surname alone ("Gaga protests …" names Lady Gaga), as a later mention
+    does: the name is a person's (two or three capitalised words, none a body's head word, "Trump Organization"),
+    and the surname stands in text neither inside another name ("Hunter Biden", "Trump Tower") nor as a word."""
+    words = normalize(name).split()
+    if not 2 <= len(words) <= 3 or not all(re.fullmatch(r"[A-Z][a-z'’-]+", w) for w in words) or \
+            words[-1].lower() in BODY_WORDS:
+        return False
+    own = {w.lower() for w in words} | _TITLE_WORDS
+    hay = normalize(text)
+    for m in re.finditer(rf"(?<![-\w]){re.escape(words[-1])}(?![-\w])", hay):
+        previous = re.search(r"([A-Z][\w'’-]*)\s+$", hay[:m.start()])  # "Hunter Biden" is not Joe Biden
+        if previous and previous.group(1).lower() not in own:
+            continue
+        if re.match(r"\s+[A-Z]", hay[m.end():]):  # "Trump Tower" is not Donald Trump
+            continue
+        return True
+    return False
 
 
 def _names(claim: str) -> list[str]:
@@ -214,6 +253,23 @@ def _words(text: str) -> list[str]:
 _AFTER = re.compile(r"^\s*(?:,|\(|-|of\b|from\b|at\b|is\b|are\b|was\b|were\b|who is\b|who was\b|who are\b)", re.I)
 
 
+#: A name's copula past one apposition: "Kevin Snow, 57, was one of those injured", "Dane Chinnery, a 19-year-old
+#: fan described as a 'friendly, genuine lad', was the first victim".
+_COPULA = re.compile(r"^(?:\s*,[^.;:!?\"“”()]{0,120}?,)?\s*(?:is|was|are|were)\s+(?:(?:one|two|three|four|among)\s+"
+                     r"of\s+)?", re.I)
+#: The names of a list that a role introduces, back to the role: "named the final three victims as Donald Collett,
+#: Philip Logan and Robert Huxley", "the victims were A, B and C".
+_LIST_BEFORE = re.compile(r"(?:\b(?:as|were|are|include|included|including|namely)|[:–—])\s*"
+                          r"(?:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*(?:,\s*(?:aged\s+)?\d{1,3})?(?:,\s*(?:and\s+)?|"
+                          r"\s+and\s+))*$")
+
+
+def _role_ends(words: list[str], role_seq: list[str]) -> bool:
+    """Whether words end with the role (each word's stem or its country: "victims" is "victim", "Chinese" China)."""
+    tail = words[-len(role_seq):]
+    return len(tail) == len(role_seq) and [_country(w) for w in tail] == [_country(w) for w in role_seq]
+
+
 def _country(word: str) -> str:
     """A word's stem, a country's adjective read as the country ("chinese" and "china's" alike)."""
     w = _stem(word)
@@ -234,12 +290,21 @@ def role_attached(name: str, role: str, evidence: str) -> bool:
         return False
     for start, end in _mentions(name, evidence):
         before = _words(re.split(r"[,;:.!?()\"“”]", hay[:start])[-1])
-        if before and [_country(w) for w in before[-len(role_seq):]] == [_country(w) for w in role_seq]:
+        if before and _role_ends(before, role_seq):
             return True  # a title before the name ("China's top diplomat Wang Yi": "Chinese top diplomat")
+        listed = _LIST_BEFORE.search(hay[:start])
+        if listed and _role_ends(_words(hay[:listed.start()]), role_seq):
+            return True  # one of a list the role introduces ("the final three victims as A, B and C")
         after = hay[end:]
+        copula = _COPULA.match(after)
+        if copula and needed and needed <= {_stem(w) for w in _words(re.split(r"[,;:.!?()\"“”]",
+                                                                             after[copula.end():])[0])[:6]}:
+            return True  # a predicate past an apposition ("Kevin Snow, 57, was one of those injured")
         if after[:2] in ("'s", "’s") or not _AFTER.match(after):
             continue
         clause = re.split(r"[;:.!?)\"“”]|,\s(?!the\b|a\b|an\b)", after.lstrip(" ,(-"), maxsplit=1)[0]
+        if re.match(r"whose\b", clause, re.I):
+            continue  # "Kevin Snow, whose son was injured," is not the injured
         stems = {_stem(w) for w in _words(clause)[:14]}
         if needed and needed <= stems:
             return True

@@ -41,6 +41,14 @@ ANONYMOUS = re.compile(r"\b(official|officials|source|sources|spokes\w*|aide|dip
 INSTITUTION_WORDS = {"white", "house", "state", "department", "ministry", "foreign", "embassy", "us", "american",
                      "chinese", "british", "russian", "government", "administration", "national", "security"}
 
+#: The head words of a body's or a place's name, never of a person's ("Trump Organization", "Republican Party"):
+#: a surname stands for a person, not for these.
+BODY_WORDS = set("""party police organization organisation department service services ministry office council
+committee union international group company corporation association agency bank university house court government
+army force forces team club network trams tram embassy parliament commission authority board foundation institute
+tower league city county village state states kingdom republic airport station hospital school church
+times post news""".split())
+
 #: The nouns of a speaker described by role ('the official', 'a police spokesman', 'the ministry').
 SPEAKER_NOUNS = (r"(?:official|spokes(?:man|woman|person)|source|diplomat|aide|witness|resident|minister|police|"
                  r"officer|statement|embassy|ministry|government|office|department|agency|company|firm|group|"

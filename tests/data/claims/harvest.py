@@ -28,6 +28,14 @@ for stem in ["01-toblerone-shape-change-anger-standard", "02-croydon-tram-overtu
 SOURCES["example-vienna-talks.json"] = ("examples/vienna-talks.json", "213993c")
 SOURCES["example11-vienna-talks.json"] = ("examples/vienna-talks.json", "41b93f4")
 SOURCES["example10-vienna-talks.json"] = ("examples/vienna-talks.json", "86d42d0")
+for stem in ["croydon-tram-driver-theguardian-1232w", "croydon-tram-final-victims-dailymail-2165w",
+             "croydon-tram-police-standard-1142w", "croydon-tram-victims-named-thesun-1296w",
+             "lady-gaga-trump-tower-dailymail-2697w", "toblerone-gaps-dailymail-1010w"]:
+    SOURCES[f"long-{stem}.json"] = (f"eval/long/briefings/{stem}.json", "f9c4d50")
+for stem in ["01-toblerone-shape-change-anger-standard", "02-croydon-tram-overturns-nypost",
+             "03-china-boy-well-rescue-dailymail", "04-seattle-shooting-near-trump-protest-dailymail",
+             "05-lady-gaga-trump-tower-protest-independent", "06-cubs-win-world-series-independent"]:
+    SOURCES[f"brief13-{stem}.json"] = (f"eval/briefings/{stem}.json", "f9c4d50")
 
 
 def snapshot() -> None:
