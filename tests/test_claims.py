@@ -196,6 +196,11 @@ def test_an_events_date_must_be_in_its_sentences():
     assert date_problems("Munich Security Conference", vienna)
     assert date_problems("May 11", vienna)
     assert date_problems("Wednesday and Thursday", vienna) == []
+    # a day or month is a date's word like any other (the brief eval's "Sunday — Boy falls into well" cited a
+    # sentence without a day; "Wednesday evening" over "He said the suspect then fled …")
+    assert date_problems("Sunday", vienna) and date_problems("November", vienna)
+    assert date_problems("Wednesday evening", "He said the suspect then fled from the area on foot.")
+    assert date_problems("Nov. 9", "On November 9 the talks began.") == []
     assert date_problems(None, vienna) == []
 
 

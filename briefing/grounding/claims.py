@@ -218,9 +218,9 @@ def date_problems(date: str | None, evidence: str) -> list[str]:
         problems.append(f"the number {', '.join(m.lstrip('#') for m in missing)} of the date is not in the cited "
                         f"sentences")
     hay = normalize(evidence).lower()
-    names = [w for w in WORD.findall(date) if w[0].isupper() and w.lower() not in _CALENDAR
-             and w.lower() not in STOP_WORDS]
-    if any(not re.search(rf"\b{re.escape(_stem(w))}", hay) for w in names):
+    names = [w for w in WORD.findall(date) if w[0].isupper() and w.lower() not in STOP_WORDS]
+    if any(not re.search(rf"\b{re.escape(_stem(w)[:3] if w.lower() in _CALENDAR else _stem(w))}", hay)
+           for w in names):  # "Monday" over a sentence that says "on Sunday"; "Nov." stands for "November"
         problems.append(f"the date '{date}' is not in the cited sentences")
     return problems
 
