@@ -1,10 +1,11 @@
 """The grounding checker measured against the labelled claims (tests/data/claims, labelling rule in its README):
 each labelled briefing's model answer grounded again with the current code, its ✓ compared with the label.
 
-    python benchmarks/checker.py [--labels tests/data/claims/labels.jsonl] [--no-disagreements]
+    python benchmarks/checker.py [--labels FILE.jsonl ...] [--no-disagreements]
 
 Prints precision (of the items shown with ✓, the share labelled supported) and recall (of the items labelled
-supported, the share shown with ✓), overall and per kind, then every disagreement. No model call.
+supported, the share shown with ✓), overall and per kind, then every disagreement, for each labelled set: by
+default the set the rules were written against (labels.jsonl) and the held-out one (heldout.jsonl). No model call.
 """
 
 from __future__ import annotations
@@ -15,18 +16,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from briefing.eval.checker import LABELS, load_labels, measure  # noqa: E402
+from briefing.eval.checker import HELDOUT, LABELS, load_labels, measure  # noqa: E402
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--labels", default=str(LABELS))
+    ap.add_argument("--labels", nargs="+", default=[str(LABELS), str(HELDOUT)])
     ap.add_argument("--no-disagreements", action="store_true")
     args = ap.parse_args()
-    table = measure(load_labels(args.labels), Path(args.labels).parent / "briefings").table()
-    if args.no_disagreements:
-        table = table.split("\n\nDisagreements")[0]
-    print(table)
+    for path in args.labels:
+        table = measure(load_labels(path), Path(path).parent / "briefings").table()
+        if args.no_disagreements:
+            table = table.split("\n\nDisagreements")[0]
+        print(f"## {Path(path).name}\n\n{table}\n")
     return 0
 
 

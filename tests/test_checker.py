@@ -7,15 +7,18 @@ import re
 
 import pytest
 
-from briefing.eval.checker import KINDS, LABELS, load_labels, measure
+from briefing.eval.checker import HELDOUT, KINDS, LABELS, load_labels, measure
 from briefing.schema import Briefing
 from briefing.text.article import Article
 
 #: Measured with the grounding of 3caa6e8 (before the checks of #15): precision 0.59, recall 0.89 (headlines
-#: unchecked count as not shown). With the checks of briefing/grounding/claims.py: precision 0.97 (142 of 146),
-#: recall 0.845 (142 of 168). The floors are the figures reached, so a change that loses ground fails.
+#: unchecked count as not shown). With the checks of briefing/grounding/claims.py: precision 0.98 (144 of 147),
+#: recall 0.857 (144 of 168). The floors are the figures reached, so a change that loses ground fails.
 PRECISION_FLOOR = 0.97
 RECALL_FLOOR = 0.85
+#: The held-out set (190 claims the rules were not written against): precision 0.918 (78 of 85), recall 0.830 (78
+#: of 94) — below the targets; the floors keep what is reached.
+HELDOUT_PRECISION_FLOOR, HELDOUT_RECALL_FLOOR = 0.91, 0.82
 #: The issue's targets (#15).
 PRECISION_TARGET, RECALL_TARGET = 0.97, 0.85
 
@@ -30,7 +33,13 @@ def measured(labels):
     return measure(labels)
 
 
-def test_the_labelled_set_is_whole_and_readable(labels):
+@pytest.fixture(scope="module", params=[LABELS, HELDOUT], ids=["labels", "heldout"])
+def each_set(request):
+    return load_labels(request.param)
+
+
+def test_each_labelled_set_is_whole_and_readable(each_set):
+    labels = each_set
     assert len(labels) >= 150
     keys = [(r["file"], r["path"]) for r in labels]
     assert len(set(keys)) == len(keys)
@@ -40,13 +49,14 @@ def test_the_labelled_set_is_whole_and_readable(labels):
         return r["file"], m.group(1), int(m.group(2) or 0)
 
     assert labels == sorted(labels, key=order)
-    assert {r["kind"] for r in labels} == set(KINDS)
+    assert {r["kind"] for r in labels} <= set(KINDS)
     for r in labels:
         assert r["label"] in ("supported", "not supported")
         assert r["label"] == "supported" or r.get("note"), r["path"]
 
 
-def test_cited_texts_are_the_articles_sentences(labels):
+def test_cited_texts_are_the_articles_sentences(each_set):
+    labels = each_set
     folder = LABELS.parent / "briefings"
     articles = {}
     for r in labels:
@@ -58,6 +68,10 @@ def test_cited_texts_are_the_articles_sentences(labels):
             assert text == (sents[sid - 1].text if 1 <= sid <= len(sents) else None)
 
 
+def test_the_set_the_rules_were_written_against_has_every_kind(labels):
+    assert {r["kind"] for r in labels} == set(KINDS)
+
+
 def test_every_label_is_found_again(measured, labels):
     assert not measured.skipped
     assert len(measured.verdicts) == len(labels)
@@ -67,6 +81,14 @@ def test_precision_and_recall_hold(measured):
     s = measured.score()
     assert s.precision >= PRECISION_FLOOR, measured.table()
     assert s.recall >= RECALL_FLOOR, measured.table()
+
+
+def test_the_held_out_set_holds_its_floors():
+    """The ✓ on answers the rules were not written against (schema 1.3 briefings, the long articles)."""
+    heldout = load_labels(HELDOUT)
+    assert len(heldout) >= 150 and {r["label"] for r in heldout} == {"supported", "not supported"}
+    s = measure(heldout).score()
+    assert s.precision >= HELDOUT_PRECISION_FLOOR and s.recall >= HELDOUT_RECALL_FLOOR, measure(heldout).table()
 
 
 def test_precision_target(measured):

@@ -113,6 +113,9 @@ def overlap_problems(claim: str, evidence: str, located: bool) -> list[str]:
     words there (:data:`LOCATED_OVERLAP` when the tool found the evidence)."""
     floor = LOCATED_OVERLAP if located else CLAIM_OVERLAP
     parts = [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", claim) if content_words(p)] or [claim]
+    # and each clause: a synthesis that joins two facts ("Gunman opens fire in Seattle, police searching") is
+    # stated only when both are; a clause's share is its own, not diluted by the other's words
+    parts += [c for p in parts for c in re.split(r";\s*|,\s+|\s+and\s+", p) if c != p and content_words(c)]
     for part in parts:
         share = overlap(part, evidence)
         if share < floor:

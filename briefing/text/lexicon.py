@@ -72,7 +72,7 @@ FORWARD = re.compile(
     r"\b(will|would|shall|should|may|might|could|can|must|expect\w*|plan\w*|intend\w*|aim\w*|hope\w*|seek\w*|"
     r"want\w*|prepar\w*|schedul\w*|upcoming|next|future|later|soon|ahead|await\w*|pending|going to|set to|"
     r"likely|unlikely|possib\w*|forecast\w*|predict\w*|warn\w*|vow\w*|pledg\w*|promis\w*|threat\w*|"
-    r"consider\w*|weigh\w*|propos\w*|agree\w* to|decide\w* to|commit\w*|still|continu\w*|ongoing|"
+    r"consider\w*|weigh\w*|propos\w*|agree\w* to|decide\w* to|commit\w*|still|continu(?:e|es|ing)|ongoing|"
     r"under ?way|trying|try|tries|remain\w*)\b"
     r"|'ll\b|’ll\b", re.I)
 
