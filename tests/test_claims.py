@@ -63,7 +63,10 @@ def test_roles_attached_past_an_apposition_or_by_the_list_they_introduce():
     fans = ("Many of of Hillary's supporters including Lena Dunham, Miley Cyrus and Amy Schumer, said they will "
             "leave the United States if Trump was elected.")
     assert role_attached("Amy Schumer", "supporter", fans)
+    operator = "Talks ended. The operator, Hutchison Ports, said it would review staffing next month."
+    assert role_attached("Hutchison Ports", "operator", operator)  # an apposition before the name
     # the same forms do not hand a role to someone else
+    assert not role_attached("Jake Sullivan", "president", "Biden met the president, Jake Sullivan said.")
     assert not role_attached("Police", "Victim", named)
     assert not role_attached("Martin Bamford", "driver",
                              "Martin Bamford, 30, from Croydon, one of those on the tram, recalled it speeding up.")

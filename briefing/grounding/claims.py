@@ -295,6 +295,9 @@ def role_attached(name: str, role: str, evidence: str) -> bool:
         before = _words(re.split(r"[,;:.!?()\"“”]", hay[:start])[-1])
         if before and _role_ends(before, role_seq):
             return True  # a title before the name ("China's top diplomat Wang Yi": "Chinese top diplomat")
+        ahead = re.search(r"(?:^|[,;:.!?(“\"]\s*)(?:the|its|their|his|her)\s+([\w'’ -]+?),\s*$", hay[:start], re.I)
+        if ahead and _role_ends(_words(ahead.group(1)), role_seq) and len(_words(ahead.group(1))) <= 5:
+            return True  # an apposition before the name ("The operator, Hutchison Ports, said")
         listed = _LIST_BEFORE.search(hay[:start])
         if listed and _role_ends(_words(hay[:listed.start()]), role_seq):
             return True  # one of a list the role introduces ("the final three victims as A, B and C")
