@@ -67,3 +67,27 @@ def test_a_failed_rewrite_keeps_the_answer_mock_transport(example_text):
     script = Script(json.dumps(_copying_answer()), "not json", "still not json")
     b = generate(Article(example_text), SETTINGS, client=mock_client(SETTINGS, script))
     assert b.extraction.key_points[0].text == COPIED and b.meta.usage["calls"] == 2
+
+
+def test_a_text_refused_among_several_goes_back_once_on_its_own_mock_transport(example_text):
+    """Corpus article 04 (committed eval): its bottom line and first key point both copied the first sentence; sent
+    together, the key point's answer was "Same incident" (refused), so it kept its 29-word copy."""
+    bottom = COPIED + " in Vienna"
+    answer = _copying_answer()
+    answer["bottom_line"] = {"text": bottom, "ev": [14]}
+    script = Script(json.dumps(answer),
+                    json.dumps({"texts": ["Sullivan and Wang keep their channel open", "Same incident"]}),
+                    json.dumps({"texts": ["Sullivan and Wang agreed to maintain their channel of communication"]}))
+    b = generate(Article(example_text), SETTINGS, client=mock_client(SETTINGS, script))
+    assert len(script.requests) == 3
+    assert COPIED in script.requests[2]["messages"][1]["content"] and bottom not in script.requests[2]["messages"][1][
+        "content"]
+    assert b.extraction.key_points[0].text == "Sullivan and Wang agreed to maintain their channel of communication"
+    assert b.extraction.bottom_line.text == "Sullivan and Wang keep their channel open"
+    assert b.meta.usage["calls"] == 3
+
+
+def test_no_second_round_for_a_single_text_mock_transport(example_text):
+    script = Script(json.dumps(_copying_answer()), json.dumps({"texts": ["Same incident"]}))
+    b = generate(Article(example_text), SETTINGS, client=mock_client(SETTINGS, script))
+    assert len(script.requests) == 2 and b.extraction.key_points[0].text == COPIED

@@ -19,10 +19,15 @@ from typing import Annotated, Any, Callable
 from pydantic import BaseModel, Field, create_model
 
 from briefing.config import Settings
+from briefing.grounding.claims import overlap
 from briefing.grounding.copying import MAX_COPIED_RUN, copied_run
 from briefing.schema import CLAIM_FIELD, BottomLine, Cited, Extraction
 from briefing.text.article import Article
 from briefing.usage import Usage
+
+#: The share of an answer's content words that the text it replaces must hold: the same fact said again, its
+#: names and numbers kept ("Gunman opens fire in Seattle, wounded five near protests"), not "Same incident".
+SAME_FACT = 0.5
 
 #: Characters an answer may have (about 15 words; the grammar bound, so no answer can be a copied sentence).
 MAX_CHARS = 120
@@ -94,26 +99,50 @@ def rewrite_copies(ex: Extraction, article: Article, settings: Settings, *, base
     found = targets(ex, article)
     if not found:
         return None
-    texts = list(dict.fromkeys(getattr(t.item, t.field) for t in found))  # a text copied twice is sent once
     language = settings.language or detect(article.text, article.language)
-    try:
-        result = structured_call(messages(texts, language), answer_model(len(texts)), settings,
-                                 base_url=base_url, model=model, client=client, on_call=on_call)
-    except ModelError as e:
-        return e.usage
-    answers = dict(zip(texts, result.value.texts))
     sentences = [s.text for s in article.sentences]
     grounder = Grounder(article, strict=False)
-    for target in found:
-        new = answers[getattr(target.item, target.field)].strip()
-        if not new or copied_run(new, sentences).words >= target.words:
-            continue
-        probe = target.item.model_copy(deep=True)
-        setattr(probe, target.field, new)
-        problems = grounder.check_item(target.path, probe)
-        if problems and target.item.supported:
-            continue  # the copy was supported and the rewrite is not: keep what the article states
-        probe.problems, probe.supported = problems, not problems
-        for name in type(probe).model_fields:
-            setattr(target.item, name, getattr(probe, name))
-    return result.usage
+    usage = None
+    for _ in range(2):
+        texts = list(dict.fromkeys(getattr(t.item, t.field) for t in found))  # a text copied twice is sent once
+        try:
+            result = structured_call(messages(texts, language), answer_model(len(texts)), settings,
+                                     base_url=base_url, model=model, client=client, on_call=on_call)
+        except ModelError as e:
+            return _added(usage, e.usage)
+        usage = _added(usage, result.usage)
+        answers = dict(zip(texts, result.value.texts))
+        refused = [t for t in found if not _apply(t, answers[getattr(t.item, t.field)].strip(), sentences,
+                                                  grounder)]
+        # texts sent together can get one answer between them ("Same incident" for a key point that repeats the
+        # bottom line): those refused go back once more, on their own
+        found = refused if len(texts) > 1 else []
+        if not found:
+            break
+    return usage
+
+
+def _added(total: Usage | None, more: Usage | None) -> Usage | None:
+    if total is None:
+        return more
+    if more is not None:
+        total.add(more)
+    return total
+
+
+def _apply(target: Target, new: str, sentences: list[str], grounder: Any) -> bool:
+    """Put ``new`` in place of the target's text when it copies less and is still supported (or the copy was not);
+    whether it was put in place."""
+    if not new or copied_run(new, sentences).words >= target.words:
+        return False
+    if overlap(new, getattr(target.item, target.field)) < SAME_FACT:
+        return False  # "Same incident": not the text said again
+    probe = target.item.model_copy(deep=True)
+    setattr(probe, target.field, new)
+    problems = grounder.check_item(target.path, probe)
+    if problems and target.item.supported:
+        return False  # the copy was supported and the rewrite is not: keep what the article states
+    probe.problems, probe.supported = problems, not problems
+    for name in type(probe).model_fields:
+        setattr(target.item, name, getattr(probe, name))
+    return True
