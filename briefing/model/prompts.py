@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from briefing.text.article import Article
 from briefing.resources import data_dir
 from briefing.schema import LIKELIHOOD_BANDS, PLOVER_TYPES, SCHEMA_VERSION, Extraction, extraction_model
+from briefing.sections import PROFILES
 
 
 @lru_cache(maxsize=4)
@@ -67,6 +68,7 @@ def render_messages(article: Article, *, language: str | None = None, sections: 
             if v}
     system = env.get_template("system.j2").render(
         field_guide=field_guide(extraction_model(sections)), likelihoods=list(LIKELIHOOD_BANDS),
+        sections=PROFILES[sections],  # the example answer shows the profile's sections only
         plover=list(PLOVER_TYPES),
         language=language)
     # The article must not be able to close its own delimiter.
