@@ -347,6 +347,26 @@ def test_an_attribution_that_opens_the_next_quote_is_not_the_previous_ones():
     assert [q.speaker for q in article_quotes(article)] == ["MVP Zobrist", "Rizzo"]
 
 
+def test_a_known_description_is_no_fuller_spelling_of_the_speaker():
+    """The Standard's Toblerone report (corpus 01), briefed with --sections full: 'Toblerone said … It said in a
+    statement: "… We carry these costs …"'. The briefing's actors had "Toblerone chocolate bar fans"; taken as a
+    fuller spelling of "Toblerone", it put the company's words in the fans' mouths (the eval counted it right, by
+    the same reading)."""
+    from briefing.grounding.match import locate
+    from briefing.grounding.quotes import attributed_speaker
+
+    text = ("Toblerone said it was faced with a choice to change either the shape of the bar or raising the price - "
+            "but said it decided to change the shape to \"keep the product affordable\". It said in a statement: "
+            "\"Like many other companies, we are experiencing higher costs for numerous ingredients. \"We carry these "
+            "costs for as long as possible, but to ensure Toblerone remains on-shelf, is affordable and retains the "
+            "triangular shape, we have had to reduce the weight of just two of our bars in the UK.\"")
+    article = Article(text)
+    spans = locate(article.text, "We carry these costs for as long as possible")
+    assert attributed_speaker(article, spans, ["Mondelez International", "Toblerone chocolate bar fans"]) == \
+        "Toblerone"
+    assert attributed_speaker(article, spans, ["Toblerone Ltd"]) == "Toblerone Ltd"  # a name, fuller spelled
+
+
 def test_the_tool_never_takes_a_quote_longer_than_a_quote():
     """The Sun's tram report (eval/long/corpus) has a quotation that runs past 400 characters where the text lost
     a closing mark: the tool's picks skip it (it crashed the first run of the default that takes quotes by the

@@ -215,8 +215,17 @@ def attributed_speaker(article: Article, spans: list[Span], known: list[str] = (
         named = _speakers(text)
         if named:
             who = _nearest(named, at)
-            fuller = [k for k in known if k and not is_anonymous(k) and name_in(who, k) and name_in(k, who)]
+            fuller = [k for k in known if k and not is_anonymous(k) and _spelled_as_name(k) and name_in(who, k)
+                      and name_in(k, who)]
             return max(fuller, key=len) if fuller else who
         if ATTRIBUTION.search(text) and not PRONOUN_ATTRIBUTION.search(text):
             return None
     return None
+
+
+def _spelled_as_name(text: str) -> bool:
+    """Whether a known name is a proper name, every word capitalised but its particles ('Anna de Vries'): only
+    such a name is a fuller spelling of the speaker ('Anthony Rizzo' for 'Rizzo'), not 'Toblerone chocolate bar
+    fans' for 'Toblerone'."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’.-]*", text)]
+    return bool(words) and all(w[0].isupper() or re.fullmatch(NAME_PARTICLES, w) for w in words)
