@@ -46,7 +46,10 @@ PloverType = Literal[
 ]
 
 Ids = Annotated[
-    list[Annotated[int, Field(ge=1, le=999)]],
+    # The schema (and the grammar made from it) says 1..999; validation takes any integer, so that an id the model
+    # got wrong ([0], like an id past the article's end) is a grounding failure named to the model and flagged on
+    # the item, not a rejected answer (one 0 had failed a whole long article's briefing after its re-ask).
+    list[Annotated[int, Field(json_schema_extra={"minimum": 1, "maximum": 999})]],
     Field(min_length=1, max_length=3,
           description="Ids of the article sentences [n] that state this item (find them; any order)."),
 ]

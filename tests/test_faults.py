@@ -194,6 +194,19 @@ def test_fault_schema_failure_counts_every_attempt_mock_transport(clock):
     assert "headline: Input should be a valid string" in e.one_line()
 
 
+def test_fault_a_sentence_id_of_0_is_flagged_on_its_item_not_a_failed_briefing_mock_transport(clock):
+    """The local model gave an outlook "ev": [0] for a long article (its grammar does not hold the schema's minimum):
+    the answer was rejected twice and the article failed. Now the id is a grounding failure: named in the re-ask,
+    then flagged on the item of the answer kept."""
+    answer = extraction()
+    answer["outlook"][0]["ev"] = [0]
+    ep = Endpoint(httpx2.Response(200, json=completion(json.dumps(answer))))
+    b = brief(ep)
+    assert len(ep.requests) == 2 and "cites sentence [0]" in ep.bodies()[1]["messages"][-1]["content"]
+    item = b.extraction.outlook[0]
+    assert item.supported is False and item.problems[0].startswith("cites sentence [0] but the article has")
+
+
 @pytest.mark.parametrize("provider", ["llamacpp", "openai"])
 def test_fault_refusal_is_reported_as_such_mock_transport(clock, provider):
     ep = Endpoint(httpx2.Response(200, json=completion(None, refusal="I'm sorry, I can't help with that.")))
