@@ -213,3 +213,16 @@ def test_a_countrys_adjective_names_the_country_in_a_title():
     assert role_attached("Wang Yi", "top diplomat", sentence)
     assert not role_attached("Wang Yi", "US top diplomat", sentence)
     assert not role_attached("Jake Sullivan", "Chinese top diplomat", sentence)
+
+
+def test_not_far_from_states_near_and_nothing_else():
+    """Corpus article 04's first sentence. The rewrite pass's answer for the key point that copied it ("…, wounded
+    five near protests") was refused as a negation; "during the protests" still is one."""
+    from briefing.grounding.claims import negated
+
+    first = ("A gunman opened fire in downtown Seattle on Wednesday night following an argument and wounded five "
+             "people not far from protests over the surprise victory of Republican Donald Trump in the U.S. "
+             "presidential election.")
+    assert negated("Gunman opens fire in Seattle, wounded five near protests", first) == []
+    assert negated("Shooting occurred during anti-Trump protests", first) == ["protests"]
+    assert "protests" in negated("Gunman fires near Trump Tower, far from the protests", first)

@@ -102,6 +102,12 @@ def negated(claim: str, evidence: str) -> list[str]:
         return bool(hits) and all(_NEGATION.search(" ".join(text[:m.start()].split()[-5:])) for m in hits)
 
     hay, own = normalize(evidence), normalize(claim)
+    # "not far from protests" is "near protests": a claim that says near states it (and only such a claim)
+    near = {_stem(m.group(1)) for m in re.finditer(r"\bnear(?:\s+\w+){0,2}?\s+(\w+)", own, re.I)}
+    if near:
+        hay = re.sub(r"\bnot far from\b((?:\s+\w+){1,3})",
+                     lambda m: m.group(0) if not {_stem(w) for w in m.group(1).split()} & near else
+                     "near" + m.group(1), hay, flags=re.I)
     # a verb under a negation is mostly a paraphrase ("had not won since 1908": "won for the first time in 108
     # years"); a claim that says the negation itself ("did not seek conflict") states it
     return [w for w in dict.fromkeys(content_words(claim))
