@@ -20,7 +20,7 @@ from briefing.grounding.match import WORD, content_words, normalize
 from briefing.grounding.names import is_name, title_case
 from briefing.schema import (Actor, BottomLine, Event, Item, Outlook, Point, Position, Question, claim_text,
                             max_length)
-from briefing.text.lexicon import BODY_WORDS, FORWARD, STOP_WORDS
+from briefing.text.lexicon import BODY_WORDS, FORWARD, GROUP_HEADS, OFFICES, STOP_WORDS, TITLES
 
 #: Words that stand for a role without stating one: read as no role (null), not as an unverified claim.
 PLACEHOLDER_ROLES = frozenset("""speaker official officials source sources spokesperson spokesman spokeswoman
@@ -152,21 +152,17 @@ def named_in(name: str, text: str) -> bool:
     return _surname_in(name, text) or _agents_in(name, hay)
 
 
-_GROUP_HEADS = {"team", "teams", "crew", "crews", "workers", "squad", "squads"}
-
-
 def _agents_in(name: str, hay: str) -> bool:
     """Whether a group described by what it does ("Rescue team", "search crews") is named by its agent noun
     ("rescuers", "searchers") in the lower-cased text."""
     words = normalize(name).lower().split()
-    if len(words) != 2 or words[1] not in _GROUP_HEADS or words[0] in STOP_WORDS:
+    if len(words) != 2 or words[1] not in GROUP_HEADS or words[0] in STOP_WORDS:
         return False
     verb = words[0].removesuffix("e")
     return bool(re.search(rf"\b{re.escape(verb)}ers?\b", hay))
 
 
-_TITLE_WORDS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "lord", "lady", "president", "minister",
-                "secretary", "senator", "governor", "mayor", "chief", "officer", "inspector", "judge"}
+_TITLE_WORDS = {t.lower() for t in re.findall(r"\w+", TITLES)} | OFFICES
 
 
 def _surname_in(name: str, text: str) -> bool:

@@ -49,6 +49,13 @@ army force forces team club network trams tram embassy parliament commission aut
 tower league city county village state states kingdom republic airport station hospital school church
 times post news""".split())
 
+#: The head nouns of a group described by what it does ("Rescue team"), which its agent noun names ("rescuers").
+GROUP_HEADS = {"team", "teams", "crew", "crews", "workers", "squad", "squads"}
+
+#: Offices that stand before a surname ("President Biden", "Chief Inspector Smith"), besides :data:`TITLES`.
+OFFICES = {"miss", "president", "minister", "secretary", "senator", "governor", "mayor", "chief", "officer",
+           "inspector", "judge"}
+
 #: The nouns of a speaker described by role ('the official', 'a police spokesman', 'the ministry').
 SPEAKER_NOUNS = (r"(?:official|spokes(?:man|woman|person)|source|diplomat|aide|witness|resident|minister|police|"
                  r"officer|statement|embassy|ministry|government|office|department|agency|company|firm|group|"
