@@ -16,7 +16,8 @@ from briefing.grounding.match import NormalizedText, content_words, locate, norm
 from briefing.grounding.names import name_in
 from briefing.grounding.quotes import (attributed_speaker, attribution_ok, quoted_share, regions_of,
                                        starts_quoted)
-from briefing.schema import Actor, Cited, Dateline, Event, Extraction, Item, Outlook, Position, Quote, Span
+from briefing.schema import (Actor, Cited, Dateline, Event, Extraction, Item, Outlook, Position, Quote, Span,
+                            claim_text)
 from briefing.text.article import Article
 from briefing.text.dateline import find_dateline
 from briefing.text.lexicon import FORWARD, PLOVER_CUES
@@ -230,13 +231,13 @@ def _role_in_name(actor: Actor) -> bool:
 
 
 def _claim_text(item: Item) -> str:
+    """The words a cited item's sentences must share: its claim (:func:`~briefing.schema.claim_text`), with the
+    actor's name and role, the position's party."""
     if isinstance(item, Actor):
         return " ".join(filter(None, [item.name, item.role]))
     if isinstance(item, Position):
         return item.party + " " + item.stance
-    if isinstance(item, Event):
-        return item.what
-    return getattr(item, "text", "")
+    return claim_text(item)
 
 
 def _is_hard(item: Item, problems: list[str]) -> bool:
