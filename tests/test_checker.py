@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from briefing.eval.checker import HELDOUT, KINDS, LABELS, load_labels, measure
+from briefing.eval.checker import FRESH, HELDOUT, KINDS, LABELS, load_labels, measure
 from briefing.schema import Briefing
 from briefing.text.article import Article
 
@@ -16,9 +16,14 @@ from briefing.text.article import Article
 #: recall 0.857 (144 of 168). The floors are the figures reached, so a change that loses ground fails.
 PRECISION_FLOOR = 0.97
 RECALL_FLOOR = 0.85
-#: The held-out set (190 claims the rules were not written against): precision 0.918 (78 of 85), recall 0.830 (78
-#: of 94) — below the targets; the floors keep what is reached.
-HELDOUT_PRECISION_FLOOR, HELDOUT_RECALL_FLOOR = 0.91, 0.82
+#: The held-out set (190 claims of later briefings): precision 0.918 (78 of 85), recall 0.830 (78 of 94) when it was
+#: first measured; the seventh round's rules were written against its disagreements, and it now gives 0.978 (88 of
+#: 90) / 0.936 (88 of 94). The floors keep what is reached.
+HELDOUT_PRECISION_FLOOR, HELDOUT_RECALL_FLOOR = 0.97, 0.93
+#: The fresh set (280 claims of the briefings committed at fc7dd4f, labelled after those rules were written):
+#: precision 0.944 (136 of 144), recall 0.855 (136 of 159) at its first measurement, with the code of the round
+#: (0.913 / 0.792 with the code before it). Below the precision target: said in README and FINDINGS.
+FRESH_PRECISION_FLOOR, FRESH_RECALL_FLOOR = 0.94, 0.85
 #: The issue's targets (#15).
 PRECISION_TARGET, RECALL_TARGET = 0.97, 0.85
 
@@ -33,7 +38,7 @@ def measured(labels):
     return measure(labels)
 
 
-@pytest.fixture(scope="module", params=[LABELS, HELDOUT], ids=["labels", "heldout"])
+@pytest.fixture(scope="module", params=[LABELS, HELDOUT, FRESH], ids=["labels", "heldout", "fresh"])
 def each_set(request):
     return load_labels(request.param)
 
@@ -89,6 +94,13 @@ def test_the_held_out_set_holds_its_floors():
     assert len(heldout) >= 150 and {r["label"] for r in heldout} == {"supported", "not supported"}
     s = measure(heldout).score()
     assert s.precision >= HELDOUT_PRECISION_FLOOR and s.recall >= HELDOUT_RECALL_FLOOR, measure(heldout).table()
+
+
+def test_the_fresh_set_holds_its_floors():
+    """The ✓ on claims labelled after this round's rules were written (the brief and full evals, the lead control)."""
+    fresh = load_labels(FRESH)
+    s = measure(fresh).score()
+    assert s.precision >= FRESH_PRECISION_FLOOR and s.recall >= FRESH_RECALL_FLOOR, measure(fresh).table()
 
 
 def test_precision_target(measured):

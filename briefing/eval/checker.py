@@ -20,6 +20,9 @@ LABELS = Path(__file__).resolve().parents[2] / "tests" / "data" / "claims" / "la
 #: The held-out set: claims of later briefings (schema 1.3, the long articles), labelled by the same rule after the
 #: rules were written, to show how the ✓ holds on answers the rules were not tuned on.
 HELDOUT = LABELS.with_name("heldout.jsonl")
+#: The fresh set: claims of the briefings committed at fc7dd4f (the brief and full evals, the long articles' lead
+#: control), labelled after the held-out set's rules were written, without the tool's verdict in view.
+FRESH = LABELS.with_name("fresh.jsonl")
 
 KINDS = ("headline", "bottom_line", "key_point", "actor", "position", "event", "issue", "outlook", "question",
          "quote")

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from briefing.grounding.claims import check_claim, placeholder_role, role_attached
+from briefing.grounding.actors import placeholder_role, role_attached
+from briefing.grounding.claims import check_claim, expected
 from briefing.grounding.match import NormalizedText, content_words, locate, normalize
 from briefing.grounding.names import name_in
 from briefing.grounding.quotes import (attributed_speaker, attribution_ok, quoted_share, regions_of,
@@ -20,7 +21,7 @@ from briefing.schema import (Actor, Cited, Dateline, Event, Extraction, Item, Ou
                             claim_text)
 from briefing.text.article import Article
 from briefing.text.dateline import find_dateline
-from briefing.text.lexicon import FORWARD, PLOVER_CUES
+from briefing.text.lexicon import PLOVER_CUES
 
 
 @dataclass
@@ -92,7 +93,7 @@ class Grounder:
         if isinstance(item, Event):
             _check_type(item)
         if isinstance(item, Outlook) and not problems and \
-                not FORWARD.search(" ".join(span.text for span in item.evidence)):
+                not expected(item.text, " ".join(span.text for span in item.evidence)):
             problems.append("the cited sentences do not say that this is expected, planned or under way")
         if not problems:  # the words overlap: do the sentences state it? (#15)
             problems.extend(check_claim(item, " ".join(span.text for span in item.evidence)))
@@ -105,7 +106,7 @@ class Grounder:
 
     def _attaching(self, actor: Actor):
         """The first sentence of the article that attaches ``actor.role`` to ``actor.name`` (a title before the
-        name, an apposition after it: :func:`~briefing.grounding.claims.role_attached`) and passes every check."""
+        name, an apposition after it: :func:`~briefing.grounding.actors.role_attached`) and passes every check."""
         for i, sentence in enumerate(self.article.sentences, start=1):
             if i in self._blocked or not role_attached(actor.name, actor.role, sentence.text):
                 continue

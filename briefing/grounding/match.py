@@ -119,3 +119,22 @@ def locate(article_text: str | NormalizedText, needle: str, *, max_segments: int
             if len(spans) > max_segments:
                 return []
     return spans
+
+
+def stem(word: str) -> str:
+    """A word's stem as the checks compare words: lower case, without "'s" and a plain inflection (-ing, -ed,
+    -es, -s) where four letters remain ("derailed" → "derail")."""
+    w = word.lower().removesuffix("'s").strip("'-")
+    for suffix in ("ing", "ed", "es", "s"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+            return w[: -len(suffix)]
+    return w
+
+
+def has_word(word: str, text_stems: set[str], text: str) -> bool:
+    """Whether a text has the word or an inflection of it ("continue" in "continuing", "Derails" in "derailed")."""
+    base = stem(word)
+    if base in text_stems or re.search(rf"\b{re.escape(base)}", text):
+        return True
+    root = base[:max(5, len(base) - 2)]
+    return len(base) >= 6 and bool(re.search(rf"\b{re.escape(root)}", text))

@@ -44,10 +44,20 @@ INSTITUTION_WORDS = {"white", "house", "state", "department", "ministry", "forei
 #: The head words of a body's or a place's name, never of a person's ("Trump Organization", "Republican Party"):
 #: a surname stands for a person, not for these.
 BODY_WORDS = set("""party police organization organisation department service services ministry office council
-committee union international group company corporation association agency bank university house court government
+committee union international group branch company corporation association agency bank university house court government
 army force forces team club network trams tram embassy parliament commission authority board foundation institute
 tower league city county village state states kingdom republic airport station hospital school church
 times post news""".split())
+
+#: Role words and the words a text attaches to a person in their place ("Hillary superfan Katy Perry" is a
+#: supporter, "the other three people killed … named as A, B and C" victims, "victory against the Cleveland
+#: Indians" an opponent): each role word stands for itself too.
+ROLE_SYNONYMS = {"victim": {"killed", "dead", "died", "injured", "hurt", "wounded"},
+                 "supporter": {"fan", "superfan", "backer"},
+                 "fan": {"superfan", "supporter"}}
+#: Words right before a name that make it the other side ("beat the Cleveland Indians").
+OPPONENT_ROLES = {"opponent", "opponents", "rival", "rivals", "opposition"}
+OPPONENT_BEFORE = ("against", "versus", "vs", "beat", "beating", "defeated", "defeating", "faced", "facing")
 
 #: The head nouns of a group described by what it does ("Rescue team"), which its agent noun names ("rescuers").
 GROUP_HEADS = {"team", "teams", "crew", "crews", "workers", "squad", "squads"}

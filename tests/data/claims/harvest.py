@@ -2,6 +2,11 @@
 
     .venv/bin/python tests/data/claims/harvest.py > /tmp/claims.jsonl
 
+Arguments name snapshot prefixes to harvest only those files (``--snapshot`` then re-writes only those); the
+fresh set (``fresh.jsonl``) was harvested as
+
+    .venv/bin/python tests/data/claims/harvest.py --snapshot brief14- full14- lead- > /tmp/fresh.jsonl
+
 Each snapshot in ``briefings/`` is a real model briefing as committed (``SOURCES`` names where and when); the
 record holds what the tool showed at the time: the claim as shown, the model's cited ids, those sentences, the
 evidence spans and the verdict."""
@@ -36,10 +41,17 @@ for stem in ["01-toblerone-shape-change-anger-standard", "02-croydon-tram-overtu
              "03-china-boy-well-rescue-dailymail", "04-seattle-shooting-near-trump-protest-dailymail",
              "05-lady-gaga-trump-tower-protest-independent", "06-cubs-win-world-series-independent"]:
     SOURCES[f"brief13-{stem}.json"] = (f"eval/briefings/{stem}.json", "f9c4d50")
+    SOURCES[f"brief14-{stem}.json"] = (f"eval/briefings/{stem}.json", "fc7dd4f")
+    SOURCES[f"full14-{stem}.json"] = (f"eval/full/briefings/{stem}.json", "fc7dd4f")
+for stem in ["croydon-tram-driver-theguardian-1232w", "croydon-tram-final-victims-dailymail-2165w",
+             "croydon-tram-victims-named-thesun-1296w", "lady-gaga-trump-tower-dailymail-2697w",
+             "toblerone-gaps-dailymail-1010w"]:
+    SOURCES[f"lead-{stem}.json"] = (f"eval/long/lead/briefings/{stem}.json", "fc7dd4f")
 
 
-def snapshot() -> None:
-    for name, (path, commit) in SOURCES.items():
+def snapshot(names) -> None:
+    for name in names:
+        path, commit = SOURCES[name]
         text = subprocess.check_output(["git", "show", f"{commit}:{path}"], cwd=ROOT, text=True)
         (HERE / "briefings" / name).write_text(text, encoding="utf-8")
 
@@ -95,8 +107,10 @@ def records(name: str) -> list[dict]:
 
 
 if __name__ == "__main__":
+    prefixes = tuple(a for a in sys.argv[1:] if not a.startswith("--"))
+    names = sorted(n for n in SOURCES if not prefixes or n.startswith(prefixes))
     if "--snapshot" in sys.argv:
-        snapshot()
-    for name in sorted(SOURCES):
+        snapshot(names)
+    for name in names:
         for r in records(name):
             print(json.dumps(r, ensure_ascii=False))
