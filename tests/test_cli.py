@@ -86,6 +86,19 @@ def test_short_stdin_is_refused_before_any_model_runs():
     assert r.returncode == 2 and "at least 40" in r.stderr
 
 
+def test_a_json_article_record_is_read_as_its_article_not_as_text(tmp_path):
+    """`briefing generate 01-….json` on a shared-corpus record briefs the record's text, as a batch does — not the
+    JSON itself, gold answers and all (it did, before any check could tell)."""
+    record = tmp_path / "article.json"
+    record.write_text(json.dumps({"title": "T", "text": "Too short to brief.", "gold": {"who": ["x"] * 50}}))
+    r = run("generate", str(record), "-o", str(tmp_path / "out.md"))
+    assert r.returncode == 2 and "at least 40" in r.stderr, r.stderr  # the record's 4 words, not its 60 of JSON
+    record.write_text(json.dumps({"path": "elsewhere.txt"}))
+    r = run("generate", str(record), "-o", str(tmp_path / "out.md"))
+    assert r.returncode == 2 and "elsewhere.txt: no such file" in r.stderr, r.stderr
+    assert not (tmp_path / "out.md").exists()
+
+
 def test_models_lists_the_default():
     r = run("models")
     assert r.returncode == 0

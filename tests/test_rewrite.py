@@ -91,3 +91,32 @@ def test_no_second_round_for_a_single_text_mock_transport(example_text):
     script = Script(json.dumps(_copying_answer()), json.dumps({"texts": ["Same incident"]}))
     b = generate(Article(example_text), SETTINGS, client=mock_client(SETTINGS, script))
     assert len(script.requests) == 2 and b.extraction.key_points[0].text == COPIED
+
+
+def test_a_text_the_model_closed_early_is_said_whole_from_its_sentences_mock_transport(example_text):
+    """The local default closes a key point's string where an inner quotation mark would start ('Philip Joseph
+    calls it a ', corpus article 01): its cited sentences go back instead, and a whole claim of them replaces it."""
+    article = Article(example_text)
+    points = extraction()["key_points"]
+    cut = extraction(key_points=[{"text": "Sullivan raised concerns about American citizens being ", "ev": [15]},
+                                 *points[1:]])
+    assert [t.path for t in targets(Extraction.model_validate(cut), article)] == []  # not grounded yet: no evidence
+    script = Script(json.dumps(cut),
+                    json.dumps({"texts": ["Sullivan raised concerns about Americans detained in China"]}))
+    b = generate(article, SETTINGS, client=mock_client(SETTINGS, script))
+    assert len(script.requests) == 2
+    sent = script.requests[1]["messages"][1]["content"]
+    assert article.sentences[14].text in sent and "<article>" not in sent  # the sentence it cites, not the article
+    point = b.extraction.key_points[0]
+    assert point.text == "Sullivan raised concerns about Americans detained in China" and point.supported
+
+
+def test_a_text_closed_early_keeps_its_flag_when_the_whole_claim_is_not_supported_mock_transport(example_text):
+    points = extraction()["key_points"]
+    cut = extraction(key_points=[{"text": "Sullivan raised concerns about American citizens being ", "ev": [15]},
+                                 *points[1:]])
+    script = Script(json.dumps(cut), json.dumps({"texts": ["Sullivan raised concerns about Chinese tariffs on zinc"]}))
+    b = generate(Article(example_text), SETTINGS, client=mock_client(SETTINGS, script))
+    point = b.extraction.key_points[0]
+    assert point.text == "Sullivan raised concerns about American citizens being " and not point.supported
+    assert any("cut off" in p for p in point.problems)

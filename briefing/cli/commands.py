@@ -58,8 +58,7 @@ def _layout(args: argparse.Namespace) -> dict:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from briefing.ingest.inputs import is_many
-    from briefing.ingest.core import load
+    from briefing.ingest.inputs import expand, is_many
     from briefing.output.write import check_destination, emit
 
     layout = _layout(args)
@@ -70,7 +69,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if is_many(args.input) or (args.output and Path(args.output).is_dir()):
         return _generate_many(args, settings, layout)
     check_destination(args.output, args.input)  # before any model time (#18)
-    article = load(args.input[0], date=args.date, timeout=args.timeout)
+    # read as a batch reads it: a .json article record ({"text": …, "title": …}) is the record's article, not JSON
+    article = expand(args.input, allow_outside=args.allow_paths_outside)[0].load(date=args.date, timeout=args.timeout)
     with _runner(args, settings, say) as runner:
         outcome = runner.brief(article, strict=args.strict)
     briefing = outcome.briefing

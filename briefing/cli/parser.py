@@ -24,8 +24,8 @@ def _add_model_flags(p: argparse.ArgumentParser) -> None:
                    help="re-ask the model when a quote or citation fails grounding (default: yes, except for the "
                         "local model, where failures are flagged and withheld)")
     g.add_argument("--rewrite-copies", action=argparse.BooleanOptionalAction, default=None,
-                   help="send texts that copy more than 25 words of the article back in one short call to be "
-                        "said in the model's own words (default: yes for the local model)")
+                   help="send texts that copy more than 25 words of the article (or that the model cut off) back "
+                        "in one short call to be said in the model's own words (default: yes for the local model)")
     g.add_argument("--sections", choices=PROFILE_NAMES,
                    help="sections to ask for: full, or brief (key points, actors, positions, timeline, "
                         "outlook; quotes taken by the tool; the local model's default, for speed)")

@@ -1,10 +1,11 @@
-"""One short call for what the model copied: the texts of an answer whose longest run copied from the article is
-over :data:`~briefing.grounding.copying.MAX_COPIED_RUN` words, and a bottom line that copies a sentence, go back to
-the model, numbered, to be said in its own words; the tool puts each answer in place when it copies less and is
+"""One short call for what the model copied or cut off: the texts of an answer whose longest run copied from the
+article is over :data:`~briefing.grounding.copying.MAX_COPIED_RUN` words, and a bottom line that copies a sentence,
+go back to the model, numbered, to be said in its own words (for a text the model closed early, its cited
+sentences go instead, to be said whole); the tool puts each answer in place when it copies less and is
 still supported by the item's sentences (else the original stays, its copying measured), and grounds it again.
 
-Only answers that copy pay for it (one of six articles in the committed eval): the prompt is the few texts, not
-the article, so the call costs about 150 prompt and 60 output tokens. Whether a run makes it is a capability of
+Only answers that copy or were cut off pay for it (two of six articles in the committed eval): the prompt is the
+few texts (or sentences), not the article, so the call costs about 150 prompt and 60 output tokens. Whether a run makes it is a capability of
 the backend (``Backend.rewrite_copies``: the local default; ``--[no-]rewrite-copies``). Answers collected from a
 Batch API (one request per article) are not rewritten: their copying stays measured and flagged.
 """
@@ -19,9 +20,9 @@ from typing import Annotated, Any, Callable
 from pydantic import BaseModel, Field, create_model
 
 from briefing.config import Settings
-from briefing.grounding.claims import overlap
+from briefing.grounding.claims import cut_off, overlap
 from briefing.grounding.copying import MAX_COPIED_RUN, copied_run
-from briefing.schema import CLAIM_FIELD, BottomLine, Cited, Extraction
+from briefing.schema import CLAIM_FIELD, BottomLine, Cited, Extraction, Outlook, Point, max_length
 from briefing.text.article import Article
 from briefing.usage import Usage
 
@@ -38,12 +39,18 @@ class Target:
     path: str
     item: Cited
     field: str
-    words: int  # the longest run the text copies
+    words: int  # the longest run the text copies (an answer must copy less)
+    source: str = ""  # what is sent to be said again: the text, or the sentences of a text cut off
+
+    def __post_init__(self) -> None:
+        self.source = self.source or getattr(self.item, self.field)
 
 
 def targets(ex: Extraction, article: Article) -> list[Target]:
     """The items whose text copies more than :data:`MAX_COPIED_RUN` words in a row of the article, or (the bottom
-    line) a sentence of it, in document order."""
+    line) a sentence of it, in document order; and the texts cut off where the model closed the string early
+    ("Philip Joseph calls it a ": an inner quotation mark ended it), for which the sentences they cite are sent
+    instead, to be said whole."""
     sentences = [s.text for s in article.sentences]
     out = []
     for path, item in ex.items():
@@ -54,6 +61,9 @@ def targets(ex: Extraction, article: Article) -> list[Target]:
         run = copied_run(text, sentences)
         if run.words > MAX_COPIED_RUN or (isinstance(item, BottomLine) and run.sentence):
             out.append(Target(path, item, field, run.words))
+        elif isinstance(item, (Point, BottomLine, Outlook)) and item.evidence and \
+                cut_off(text, max_length(type(item), field)):
+            out.append(Target(path, item, field, MAX_COPIED_RUN + 1, " ".join(sp.text for sp in item.evidence)))
     return out
 
 
@@ -104,7 +114,7 @@ def rewrite_copies(ex: Extraction, article: Article, settings: Settings, *, base
     grounder = Grounder(article, strict=False)
     usage = None
     for _ in range(2):
-        texts = list(dict.fromkeys(getattr(t.item, t.field) for t in found))  # a text copied twice is sent once
+        texts = list(dict.fromkeys(t.source for t in found))  # a text copied twice is sent once
         try:
             result = structured_call(messages(texts, language), answer_model(len(texts)), settings,
                                      base_url=base_url, model=model, client=client, on_call=on_call)
@@ -112,8 +122,7 @@ def rewrite_copies(ex: Extraction, article: Article, settings: Settings, *, base
             return _added(usage, e.usage)
         usage = _added(usage, result.usage)
         answers = dict(zip(texts, result.value.texts))
-        refused = [t for t in found if not _apply(t, answers[getattr(t.item, t.field)].strip(), sentences,
-                                                  grounder)]
+        refused = [t for t in found if not _apply(t, answers[t.source].strip(), sentences, grounder)]
         # texts sent together can get one answer between them ("Same incident" for a key point that repeats the
         # bottom line): those refused go back once more, on their own
         found = refused if len(texts) > 1 else []
@@ -135,13 +144,13 @@ def _apply(target: Target, new: str, sentences: list[str], grounder: Any) -> boo
     whether it was put in place."""
     if not new or copied_run(new, sentences).words >= target.words:
         return False
-    if overlap(new, getattr(target.item, target.field)) < SAME_FACT:
+    if overlap(new, target.source) < SAME_FACT:
         return False  # "Same incident": not the text said again
     probe = target.item.model_copy(deep=True)
     setattr(probe, target.field, new)
     problems = grounder.check_item(target.path, probe)
-    if problems and target.item.supported:
-        return False  # the copy was supported and the rewrite is not: keep what the article states
+    if problems and (target.item.supported or target.source != getattr(target.item, target.field)):
+        return False  # the copy was supported, or the text was cut off, and the rewrite is not: keep the original
     probe.problems, probe.supported = problems, not problems
     for name in type(probe).model_fields:
         setattr(target.item, name, getattr(probe, name))
