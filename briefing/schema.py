@@ -127,11 +127,16 @@ class Point(Cited):
 
 
 class Dateline(Item):
+    """Where and when: the wire dateline the text opens with, or else (``opening``) the place and time its
+    opening sentences give for the event — found by the tool, verbatim, never asked of the model."""
+
     place: Annotated[str | None, Role.NAME] = Field(max_length=60, description="Place of the dateline, as written, "
                                                                              "or null.")
     date: Annotated[str | None, Role.DATE] = Field(max_length=40, description="Date of the dateline, as written, "
                                                                             "or null.")
     iso: SkipJsonSchema[str | None] = Field(default=None, description="ISO date when derivable (computed).")
+    opening: SkipJsonSchema[bool] = Field(default=False, description="Place and time taken from the article's "
+                                          "opening sentences (no wire dateline): shown, not counted as a claim.")
 
 
 class BottomLine(Cited):

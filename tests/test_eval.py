@@ -469,7 +469,9 @@ def test_a_dateline_copied_from_the_metadata_is_replaced_by_the_one_in_the_text(
     assert (b.extraction.dateline.place, b.extraction.dateline.date) == ("VIENNA", "May 3")
     assert b.extraction.dateline.supported is True and "dateline" not in grounding_metric(b)["unverified"]
     undated = make(extraction(dateline={"place": None, "date": "2021-05-05"}), text=ART.split(" - ", 1)[1])
-    assert undated.extraction.dateline.supported is None and undated.extraction.dateline.date is None
+    d = undated.extraction.dateline  # no wire dateline: the opening's place and time, never the metadata's date
+    assert (d.place, d.date, d.opening, d.supported) == ("Vienna", "Wednesday", True, None)
+    assert "dateline" not in grounding_metric(undated)["unverified"]
 
 
 def test_an_eval_run_records_the_sections_profile_it_asked_for(tmp_path):

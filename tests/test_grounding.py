@@ -9,8 +9,8 @@ from briefing.grounding.grounder import Grounder
 from briefing.grounding.match import locate
 from briefing.grounding.names import is_anonymous, name_in, unknown_names
 from briefing.grounding.quotes import attribution_ok
-from briefing.schema import Extraction, Quote
-from tests.helpers import extraction
+from briefing.schema import Briefing, Extraction, Quote
+from tests.helpers import ROOT, extraction
 
 
 @pytest.fixture
@@ -182,16 +182,54 @@ def test_dateline_may_come_from_metadata_or_by_parts():
     ("KYIV, Ukraine (AP) — Russia struck the capital overnight.", "KYIV, Ukraine", None),
     ("VIENNA (Reuters) - The talks ended on Thursday.", "VIENNA", None),
     ("NEW YORK, Nov. 9, 2016 (AP) -- Protesters marched.", "NEW YORK", "Nov. 9, 2016"),
-    ("A gunman opened fire in downtown Seattle on Wednesday night.", None, None),
-    ("US officials said no. Later, in Vienna, talks began.", None, None),
 ])
 def test_the_dateline_is_found_by_the_tool_in_the_text(text, place, date):
     from briefing.text.dateline import find_dateline
 
     d = find_dateline(Article(text))
-    assert (d.place, d.date) == (place, date)
+    assert (d.place, d.date, d.opening) == (place, date, False)
     assert all(text[s.start:s.end] == s.text for s in d.evidence)
-    assert d.supported is (True if place else None)
+    assert d.supported is True
+
+
+@pytest.mark.parametrize("text, place, date", [
+    # the opening sentences of corpus articles 04, 03, 02 and 05 (../shared/corpus), which have no wire dateline
+    ("A gunman opened fire in downtown Seattle on Wednesday night following an argument and wounded five people.",
+     "downtown Seattle", "Wednesday night"),
+    ("A large-scale rescue operation is underway in China to save a little boy who fell into a well. The "
+     "six-year-old plummeted into the well at around 11am local time on Sunday in a rural village of Hebei "
+     "Province, according to Chinese media.", "a rural village of Hebei Province", "around 11am local time on Sunday"),
+    ("At least seven people were killed when a tram derailed and overturned Wednesday morning in London. Emergency "
+     "personnel responded to the accident near the Sandilands commuter train stop in Croydon, a large suburb.",
+     "the Sandilands commuter train stop in Croydon", "Wednesday morning"),
+    ("Lady Gaga has staged a protest against Donald Trump's presidential victory at Trump Tower in New York.",
+     "Trump Tower in New York", None),
+    ("US officials said no. Later, in Vienna, talks began.", "Vienna", None),
+    # circumstances, months and days are no places; a text with neither place nor time has no setting
+    ("Fans complained in the wake of Brexit and in November that the bars had shrunk.", None, None),
+    ("Fans of the iconic Toblerone bar have hit out at the chocolate company's decision.", None, None),
+])
+def test_without_a_dateline_the_opening_gives_where_and_when_verbatim(text, place, date):
+    from briefing.text.dateline import find_dateline
+
+    d = find_dateline(Article(text))
+    assert (d.place, d.date) == (place, date)
+    assert all(text[s.start:s.end] == s.text for s in d.evidence) and len(d.evidence) == bool(place) + bool(date)
+    assert d.opening is bool(place or date) and d.supported is None  # shown, never counted as a model's claim
+
+
+def test_the_openings_where_and_when_are_shown_but_not_counted(article):
+    from briefing.eval.metrics import grounding_metric
+
+    saved = Briefing.model_validate_json((ROOT / "eval" / "briefings" / "03-china-boy-well-rescue-dailymail.json")
+                                         .read_text(encoding="utf-8"))
+    d = saved.extraction.dateline
+    assert (d.place, d.iso, d.opening, d.supported) == ("a rural village of Hebei Province", "2016-11-06", True, None)
+    assert "dateline" not in grounding_metric(saved)["unverified"]
+    from briefing.output.render import render
+
+    md = render(saved, "md")
+    assert "*Where: a rural village of Hebei Province · When: around 11am local time on Sunday (2016-11-06)*" in md
 
 
 def test_a_models_dateline_is_replaced_by_the_one_in_the_text(article):

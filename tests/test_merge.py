@@ -114,6 +114,20 @@ def test_the_same_event_on_different_dates_and_the_same_words_from_different_spe
     assert len(m.extraction.timeline) == 1 and len(m.extraction.quotes) == 1
 
 
+def test_wire_datelines_that_disagree_are_a_conflict_and_openings_worded_apart_are_not():
+    from briefing.schema import Dateline
+
+    def dated(place: str, opening: bool) -> Extraction:
+        ex = extraction(["x y z"])
+        ex.dateline = Dateline(place=place, date=None, opening=opening)
+        return ex
+
+    wire = merge([Sourced(src(0), dated("VIENNA", False)), Sourced(src(1), dated("GENEVA", False))])
+    assert [{v.value for v in c.values} for c in wire.conflicts if c.kind == "place"] == [{"VIENNA", "GENEVA"}]
+    opened = merge([Sourced(src(0), dated("downtown Seattle", True)), Sourced(src(1), dated("Seattle", True))])
+    assert not [c for c in opened.conflicts if c.kind == "place"]
+
+
 WHOLE = ("A tram overturned in Croydon on Wednesday morning, killing seven people. "
          "More than fifty passengers were injured, police said.\n\n"
          "The driver, a 42-year-old man, was arrested on suspicion of manslaughter. "

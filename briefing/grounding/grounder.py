@@ -193,8 +193,8 @@ class Grounder:
         self.known_names = [a.name for a in ex.actors] + [q.speaker for q in getattr(ex, "quotes", [])]
         hard: list[str] = []
         for path, item in ex.items():
-            if isinstance(item, Dateline) and not (item.place or item.date):
-                item.supported, item.problems = None, []
+            if isinstance(item, Dateline) and (item.opening or not (item.place or item.date)):
+                item.supported, item.problems = None, []  # the opening's place and time: the tool's, no claim
                 continue
             problems = self.check_item(path, item)
             item.problems = problems

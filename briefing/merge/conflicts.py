@@ -140,11 +140,12 @@ def find(parts: Sequence, merged: Extraction) -> list[Conflict]:
         if len(speakers) > 1:
             conflicts.append(Conflict(kind="speaker", about=_short(quote.text), values=_values(speakers, published)))
 
-    # Datelines that name different places.
+    # Wire datelines that name different places (the opening's place phrases differ in wording, not in fact:
+    # "downtown Seattle", "Seattle"; they are no dateline to disagree on).
     places: dict[str, list[int]] = {}
     for i, part in enumerate(parts):
         place = part.extraction.dateline.place
-        if place:
+        if place and not part.extraction.dateline.opening:
             key = next((k for k in places if k.lower() == place.lower()), place)
             places.setdefault(key, []).append(i)
     if len(places) > 1:

@@ -79,6 +79,16 @@ NAME_PARTICLES = r"de|del|da|van|von|bin|al-\w+"
 NOT_NAMES = re.compile(r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Today|Yesterday|"
                        r"It|He|She|They|We|I|This|That|There|But|And|The|A|An|In|On|At|When|After)\b")
 
+#: The nouns and adjectives that make a lower-case phrase a place ("a rural village of Hebei Province", "the
+#: Sandilands commuter train stop", "downtown Seattle"), not a circumstance ("in the wake of Brexit").
+PLACE_NOUNS = frozenset("""village villages town city county province state region district area capital country
+island port airport station stop street avenue road square park tower building centre center hospital school
+campus neighbourhood neighborhood suburb borough farm shore coast border""".split())
+PLACE_ADJECTIVES = frozenset("""rural remote downtown central northern southern eastern western north south east
+west northeastern northwestern southeastern southwestern nearby""".split())
+#: A day of the week, as a lead gives the time of an event ("on Wednesday night").
+WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+
 #: A month as a dateline writes it ("May 11", "Sept. 3").
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 
