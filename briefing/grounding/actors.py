@@ -119,8 +119,8 @@ _LIST_BEFORE = re.compile(r"(?:\b(?:as|were|are|include|included|including|namel
 _NAMED = re.compile(r"(?:\b(?:have|has|had)\s+)?(?:\bnow\s+)?(?:\bbeen\s+)?\b(?:named|identified)\s*$", re.I)
 #: The members a group is said to include, back to the group: "a team of rescuers, including police officers,
 #: firefighters, paramedics and local volunteers".
-_INCLUDING = re.compile(r",?\s*\binclud(?:ing|es|ed)\s+(?:[\w'’.-]+(?:\s+[\w'’.-]+){0,2}?(?:,\s*(?:and\s+)?|\s+and\s+))*$",
-                        re.I)
+_INCLUDING = re.compile(r",?\s*\binclud(?:ing|es|ed)\s+"
+                        r"(?:[\w'’.-]+(?:\s+[\w'’.-]+){0,2}?(?:,\s*(?:and\s+)?|\s+and\s+))*$", re.I)
 
 
 def _role_ends(words: list[str], role_seq: list[str]) -> bool:

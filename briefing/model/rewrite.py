@@ -5,9 +5,10 @@ sentences go instead, to be said whole); the tool puts each answer in place when
 still supported by the item's sentences (else the original stays, its copying measured), and grounds it again.
 
 Only answers that copy or were cut off pay for it (two of six articles in the committed eval): the prompt is the
-few texts (or sentences), not the article, so the call costs about 150 prompt and 60 output tokens. Whether a run makes it is a capability of
-the backend (``Backend.rewrite_copies``: the local default; ``--[no-]rewrite-copies``). Answers collected from a
-Batch API (one request per article) are not rewritten: their copying stays measured and flagged.
+few texts (or sentences), not the article, so the call costs about 150 prompt and 60 output tokens. Whether a run
+makes it is a capability of the backend (``Backend.rewrite_copies``: the local default; ``--[no-]rewrite-copies``).
+Answers collected from a Batch API (one request per article) are not rewritten: their copying stays measured and
+flagged.
 """
 
 from __future__ import annotations
