@@ -157,8 +157,8 @@ def role_attached(name: str, role: str, evidence: str) -> bool:
                           re.I)
         if ahead and _role_ends(_words(ahead.group(1)), role_seq) and len(_words(ahead.group(1))) <= 5:
             return True  # an apposition before the name ("The operator, Hutchison Ports, said")
-        if role_seq[-1] in OPPONENT_ROLES and [w for w in before if w != "the"][-1:] and \
-                [w for w in before if w != "the"][-1] in OPPONENT_BEFORE:
+        prior = [w for w in before if w != "the"][-1:]
+        if role_seq[-1] in OPPONENT_ROLES and prior and prior[0] in OPPONENT_BEFORE:
             return True  # the other side ("victory against the Cleveland Indians")
         listed = _LIST_BEFORE.search(hay[:start])
         if listed and _role_ends(_words(_NAMED.sub("", hay[:listed.start()])), role_seq):

@@ -104,13 +104,13 @@ def overlap_problems(claim: str, evidence: str, located: bool) -> list[str]:
     # and each clause: a synthesis that joins two facts ("Gunman opens fire in Seattle, police searching") is
     # stated only when both are; a clause's share is its own, not diluted by the other's words
     parts += [c for p in parts for c in re.split(r";\s*|,\s+|\s+and\s+", p) if c != p and content_words(c)]
-    hay = normalize(evidence).lower()
-    stems = {stem(w) for w in WORD.findall(hay)}
     for part in parts:
         share = overlap(part, evidence)
         if share < floor:
             return [f"the {'sentences found' if located else 'cited sentences'} state only {share:.0%} of "
                     f"\"{part[:60]}\""]
+    hay = normalize(evidence).lower()
+    stems = {stem(w) for w in WORD.findall(hay)}
     # a second verb of one subject is a fact of its own: "Tram derailed and overturned …" over a sentence on
     # the derailment alone does not state that it overturned
     for verb in re.findall(r"\band\s+(\w+)", claim):
@@ -210,8 +210,9 @@ def others_names_problems(stance: str, party: str | None, evidence: str, floor: 
         words = [w.lower() for w in WORD.findall(m.group(0))]
         return " " if len(words) >= 2 and words[-1] in BODY_WORDS and not set(words) & own else m.group(0)
 
-    masked = _CAPS.sub(mask, normalize(evidence))
-    if masked == normalize(evidence):
+    text = normalize(evidence)
+    masked = _CAPS.sub(mask, text)
+    if masked == text:
         return []
     claim = " ".join(w for w in content_words(stance) if w.lower() not in own)  # "Police" is the party
     if claim and overlap(claim, masked) < min(floor, overlap(claim, evidence)):  # its words were the other's

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from briefing.schema import Dateline, Span
+from briefing.schema import Dateline, Span, max_length
 from briefing.text.article import Article
 from briefing.text.lexicon import MONTH, PLACE_ADJECTIVES, PLACE_NOUNS, WEEKDAY
 
@@ -67,20 +67,19 @@ def opening_setting(article: Article, max_sentences: int = 3) -> Dateline:
     (most names and place nouns; the first of equals) and the first time phrase, each a verbatim span, the
     preposition left out ("a rural village of Hebei Province", "around 11am local time on Sunday"). Not a claim
     of the model: shown, with ``supported`` left None."""
-    places: list[Span] = []
-    times: list[Span] = []
+    found: dict[str, list[Span]] = {"place": [], "date": []}
     for sentence in article.sentences[:max_sentences]:
         if sentence.id in article.addressed_to_model:
             continue
-        for pattern, found, check in ((_PLACE, places, _a_place), (_TIME, times, lambda _: True)):
+        for field, pattern in (("place", _PLACE), ("date", _TIME)):
             for m in pattern.finditer(sentence.text):
                 text = re.sub(r"^(?:at|on|in)\s+", "", m.group(1).rstrip(", "))
                 start = sentence.start + m.start(1) + m.group(1).index(text)
-                if check(text) and len(text) <= 40 + 20 * (pattern is _PLACE):
-                    found.append(Span(text=text, start=start, end=start + len(text)))
-    place = max(places, key=lambda sp: (sum(w[0].isupper() or w in PLACE_NOUNS for w in sp.text.split()),
-                                        -places.index(sp)), default=None)
-    when = times[0] if times else None
+                if (field == "date" or _a_place(text)) and len(text) <= max_length(Dateline, field):
+                    found[field].append(Span(text=text, start=start, end=start + len(text)))
+    place = max(found["place"], default=None,  # max keeps the first of equals
+                key=lambda sp: sum(w[0].isupper() or w in PLACE_NOUNS for w in sp.text.split()))
+    when = next(iter(found["date"]), None)
     if not (place or when):
         return Dateline(place=None, date=None)
     return Dateline(place=place.text if place else None, date=when.text if when else None,

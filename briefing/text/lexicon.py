@@ -75,8 +75,10 @@ SPEAKER_NOUNS = (r"(?:official|spokes(?:man|woman|person)|source|diplomat|aide|w
 TITLES = r"(?:Mr|Mrs|Ms|Dr|Prof|Sir|Lord|Lady)"
 NAME_PARTICLES = r"de|del|da|van|von|bin|al-\w+"
 
+#: A day of the week, as a lead gives the time of an event ("on Wednesday night").
+WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 #: Capitalised words that open a sentence or name a day, never a speaker.
-NOT_NAMES = re.compile(r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Today|Yesterday|"
+NOT_NAMES = re.compile(rf"(?:{WEEKDAY}|Today|Yesterday|"
                        r"It|He|She|They|We|I|This|That|There|But|And|The|A|An|In|On|At|When|After)\b")
 
 #: The nouns and adjectives that make a lower-case phrase a place ("a rural village of Hebei Province", "the
@@ -86,8 +88,6 @@ island port airport station stop street avenue road square park tower building c
 campus neighbourhood neighborhood suburb borough farm shore coast border""".split())
 PLACE_ADJECTIVES = frozenset("""rural remote downtown central northern southern eastern western north south east
 west northeastern northwestern southeastern southwestern nearby""".split())
-#: A day of the week, as a lead gives the time of an event ("on Wednesday night").
-WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 
 #: A month as a dateline writes it ("May 11", "Sept. 3").
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
