@@ -8,8 +8,9 @@ import pytest
 from briefing.brief import _trim_capped
 from briefing.eval.checker import LABELS, reground
 from briefing.grounding.actors import named_in, placeholder_role, role_attached
-from briefing.grounding.claims import (cut_off, expected, fact_problems, headline_problems, numbers,
-                                       others_names_problems, overlap_problems, past_event)
+from briefing.grounding.claims import (acronym_in, attribution_problems, cut_off, date_problems, expected,
+                                       fact_problems, headline_problems, numbers, others_names_problems,
+                                       overlap_problems, party_problems, past_event)
 from briefing.schema import Briefing, Extraction
 
 SNAPSHOTS = LABELS.parent / "briefings"
@@ -282,3 +283,66 @@ def test_a_second_verb_and_another_bodys_name_and_a_number_of_something_else_are
     assert fact_problems("First World Series decider since 1997", series) == [
         "the cited sentences give another number than 'First World'"]
     assert fact_problems("Fourth World Series decider to go to extra innings", series) == []
+
+
+def test_an_acronym_is_a_name_the_evidence_must_hold():
+    zobrist = ("Cubs manager Joe Maddon holds the Commissioners' Trophy while Ben Zobrist celebrates (Getty) The Cubs, "
+               "who had not even reached a World Series since 1945, are the first team to overturn a 3-1 deficit "
+               "since 1985.")
+    assert fact_problems("Cubs' MVP Ben Zobrist celebrates", zobrist) == ["'MVP' is not in the cited sentences"]
+    assert fact_problems("Ben Zobrist celebrates", zobrist) == []
+    raib = "All sections have now been taken away as the Rail Accident Investigation Branch continues its inquiry."
+    assert acronym_in("RAIB", raib)  # the initials of the name it stands for
+    assert acronym_in("US", "the United States and China") and acronym_in("US", "U.S. officials")
+    assert not acronym_in("US", "Tell us what happened")
+
+
+def test_a_stance_or_deed_is_stated_in_a_sentence_that_names_its_party():
+    nypost = ('"A number of people have been taken to hospital with injuries and sadly we can say there has been '
+              'some loss of life," Assistant Chief Constable Robin Smith from British Transport Police told Reuters. '
+              "The cause of the tragedy was being investigated.")
+    assert attribution_problems("British Transport Police", "Investigating cause of tragedy", nypost, 0.6,
+                                "whose position it is") == [
+        "the sentence that states it does not name British Transport Police (whose position it is)"]
+    assert attribution_problems("British Transport Police", "Some loss of life", nypost, 0.6, "x") == []
+    # a sentence that goes on from the one naming the party ("He said …") states it for that party
+    assert attribution_problems("Robert Merner", "Suspect fled on foot",
+                                "Robert Merner spoke at the scene. He said the suspect fled on foot.", 0.6, "x") == []
+    # and so may a person speaking for it there
+    iran = ("Iran and the European Union resumed nuclear talks in Vienna on Wednesday. Foreign Minister Abbas "
+            'Araghchi said: "We are ready to return to full compliance."')
+    assert attribution_problems("Iran", "Ready to return to full compliance", iran, 0.6, "x") == []
+
+
+def test_what_a_named_subject_does_must_be_said():
+    mondelez = ("Mondelez International, which makes the bars, said it had been forced to make the distinctive "
+                "triangular bars smaller because of rising costs.")
+    assert overlap_problems("Mondelez International changed the bars due to rising costs", mondelez, False) == [
+        "the cited sentences do not say 'changed'"]
+    assert overlap_problems("Mondelez International made the bars smaller due to rising costs", mondelez, False) == []
+    cubs = ("The Chicago Cubs are Major League Baseball champions for the first time in 108 years after a thrilling "
+            "extra-inning victory against the Cleveland Indians in game seven of the World Series.")
+    assert overlap_problems("The Chicago Cubs won the World Series for the first time in 108 years", cubs,
+                            False) == []  # "won" as a "victory"
+    sun = ("British Transport Police said Donald Collett, 62, of Croydon; Philip Logan, 52, and Robert Huxley, 63, "
+           "died in the accident when the tram overturned Six men and one woman died and more than 50 were taken to "
+           'hospital after the early Wednesday morning crash at a "sharp, left-hand curve" near Sandilands tram stop '
+           "in South London.")
+    assert overlap_problems("Tram derailed at a sharp left-hand curve near Sandilands tram stop", sun, False) == [
+        "the cited sentences do not say 'derailed'"]
+
+
+def test_a_relative_is_not_named_by_the_other_persons_name():
+    well = ("According to The Beijing News, little Zhao was harvesting cabbages with his father when he fell by "
+            "accident. It remains unknown whether or not Zhao is still alive as rescuers carry on searching.")
+    assert not role_attached("Zhao Zicong's father", "rescuer", well)  # the rescuers are Zhao's, not the father
+    assert role_attached("Zhao Zicong", "rescuer", "Zhao Zicong, a rescuer, spoke.")
+
+
+def test_an_unknown_actor_claims_no_one_and_a_time_of_day_must_be_given():
+    assert party_problems("Unknown shooter", "A gunman opened fire.", "who acted") == []
+    assert party_problems("The suspect", "A gunman opened fire.", "who acted")
+    seattle = "The shooting happened at about 8.40pm on Wednesday night near a 7-11 convenience store."
+    assert date_problems("Wednesday evening", seattle) == [
+        "the date 'Wednesday evening' is not in the cited sentences"]
+    assert date_problems("Wednesday night", seattle) == []

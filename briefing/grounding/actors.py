@@ -86,12 +86,15 @@ def placeholder_role(role: str | None) -> bool:
 
 
 def _mentions(name: str, text: str) -> list[tuple[int, int]]:
-    """Where a text names an actor: the whole name, else any of its distinctive words (a surname)."""
+    """Where a text names an actor: the whole name, else any of its distinctive words (a surname); a person
+    described by a relation ("Zhao Zicong's father") only by the relation's word, not by the other's name."""
     hay = normalize(text)
     whole = [(m.start(), m.end()) for m in re.finditer(rf"\b{re.escape(normalize(name))}\b", hay, re.I)]
     if whole:
         return whole
-    tokens = [t for t in WORD.findall(normalize(name)) if len(t) > 2 and t.lower() not in STOP_WORDS]
+    owner = re.search(r"['’]s\s+([a-z][\w\s-]*)$", normalize(name))  # "Zhao Zicong's father" is the father
+    tokens = [t for t in WORD.findall(owner.group(1) if owner else normalize(name))
+              if len(t) > 2 and t.lower() not in STOP_WORDS]
     return [(m.start(), m.end()) for t in tokens
             for m in re.finditer(rf"\b{re.escape(t.removesuffix(chr(39) + 's'))}\b", hay, re.I)]
 

@@ -20,10 +20,11 @@ import re
 
 from briefing.grounding.actors import named_in, role_problems
 from briefing.grounding.match import WORD, content_words, has_word, normalize, stem
-from briefing.grounding.names import is_name, title_case
+from briefing.grounding.names import CAPITALISED, is_name, title_case
 from briefing.schema import (Actor, BottomLine, Event, Item, Outlook, Point, Position, Question, claim_text,
                             max_length)
-from briefing.text.lexicon import BODY_WORDS, FORWARD, STOP_WORDS
+from briefing.text.lexicon import (ACRONYM_ALIASES, ATTRIBUTION, BODY_WORDS, FORWARD, GROUP_HEADS, IRREGULAR_PAST,
+                                   LINKING_VERBS, STOP_WORDS, VERB_SYNONYMS)
 
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -34,7 +35,6 @@ _ORDINALS = {w: str(i + 1) for i, w in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth".split())}
 _NUMBER = re.compile(r"\b\d+(?:st|nd|rd|th)\b|\d+(?:[.,:]\d+)*|\b(?:" + "|".join([*_NUMBER_WORDS, *_ORDINALS])
                      + r")\b", re.I)
-_CAPS = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:[\s-][A-Z][a-z]+)*)")
 
 
 def numbers(text: str) -> set[str]:
@@ -116,15 +116,62 @@ def overlap_problems(claim: str, evidence: str, located: bool) -> list[str]:
     for verb in re.findall(r"\band\s+(\w+)", claim):
         if _PAST_VERB.fullmatch(verb) and verb.lower() not in STOP_WORDS and not has_word(verb, stems, hay):
             return [f"the {'sentences found' if located else 'cited sentences'} do not say '{verb}'"]
+    # what a named subject does is the fact: "British Transport Police investigate the crash" over a sentence
+    # naming the force and the crash, not an investigation, does not state it
+    for part in parts:
+        verb = _subject_verb(part)
+        if verb and not any(has_word(v, stems, hay) for v in (verb, IRREGULAR_PAST.get(verb, verb),
+                                                                *VERB_SYNONYMS.get(verb, ()))):
+            return [f"the {'sentences found' if located else 'cited sentences'} do not say '{verb}'"]
     denied = negated(claim, evidence)
     return [f"the cited sentences say '{denied[0]}' only under a negation"] if denied else []
+
+
+_SUBJECT_VERB = re.compile(r"^\W*(?:The\s+)?(?:(?:(?!The\b)[A-Z][\w'’-]*\s+){2,}([a-z][a-z-]+)|"
+                           r"[A-Z][a-z]+\s+([a-z]+ed))\b")
+
+
+def _subject_verb(text: str) -> str | None:
+    """The word after a claim's opening name of two or more capitalised words, read as what the subject does
+    ("Mondelez International changed …" → "changed"), or a past-tense verb after a one-word subject ("Tram
+    derailed …"); none where the claim does not open so."""
+    if title_case(text):
+        return None
+    m = _SUBJECT_VERB.match(normalize(text))
+    verb = m and (m.group(1) or m.group(2))
+    return verb if verb and verb not in STOP_WORDS | LINKING_VERBS else None
 
 
 
 def _names(claim: str) -> list[str]:
     if title_case(claim):
         return []
-    return [m.group(1) for m in _CAPS.finditer(claim) if m.group(1).lower() not in STOP_WORDS]
+    return [m.group(1) for m in CAPITALISED.finditer(claim) if m.group(1).lower() not in STOP_WORDS]
+
+
+#: An acronym ("MVP", "RAIB", "US"): a name, as the capitalised words are.
+_ACRONYM = re.compile(r"(?<![\w.])([A-Z]{2,5})(?:s|'s)?(?![\w.])")
+#: A run of capitalised words whose initials an acronym may be ("Rail Accident Investigation Branch").
+_CAPITAL_RUN = re.compile(r"[A-Z][a-z]+(?:\s+(?:(?:of|and|for|the|&)\s+)?[A-Z][a-z]+)+")
+
+
+def acronym_in(acronym: str, text: str) -> bool:
+    """Whether a text has an acronym: as written ("MVP"), dotted ("U.S."), as the initials of the name it stands
+    for ("Rail Accident Investigation Branch" for "RAIB") or in the words :data:`ACRONYM_ALIASES` allows."""
+    text = normalize(text)
+    if re.search(rf"\b{acronym}s?\b", text) or re.search(r"\b" + r"\.".join(acronym) + r"\.", text):
+        return True
+    if acronym in ACRONYM_ALIASES and re.search(rf"\b(?:{ACRONYM_ALIASES[acronym]})\b", text):
+        return True
+    return any(acronym in "".join(w[0] for w in m.group(0).split() if w[0].isupper())
+               for m in _CAPITAL_RUN.finditer(text))
+
+
+def acronyms(text: str) -> list[str]:
+    """The acronyms a text uses, in order (not in a text written all in capitals)."""
+    if sum(c.isupper() for c in text) > 0.5 * sum(c.isalpha() for c in text):
+        return []
+    return list(dict.fromkeys(m.group(1) for m in _ACRONYM.finditer(normalize(text))))
 
 
 def fact_problems(claim: str, evidence: str) -> list[str]:
@@ -141,6 +188,9 @@ def fact_problems(claim: str, evidence: str) -> list[str]:
         words = [w for w in re.split(r"[\s-]+", name) if w.lower() not in STOP_WORDS]
         if words and not any(re.search(rf"\b{re.escape(stem(w))}", hay) for w in words):
             problems.append(f"'{name}' is not named in the cited sentences")
+    for acronym in acronyms(claim):
+        if not acronym_in(acronym, evidence):
+            problems.append(f"'{acronym}' is not in the cited sentences")
     problems += _counted_problems(claim, evidence)
     return problems
 
@@ -172,9 +222,13 @@ _CALENDAR = frozenset("""january february march april may june july august septe
 jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday""".split())
 
 
+_TIME_OF_DAY = re.compile(r"\b(morning|afternoon|evening|night|overnight|midnight|noon|midday|dawn|dusk)\b")
+
+
 def date_problems(date: str | None, evidence: str) -> list[str]:
     """An event's date must stand in its evidence: its numbers, and any name in it that is not a month or a
-    day ("Munich Security Conference" is a place, not a date the sentences give)."""
+    day ("Munich Security Conference" is a place, not a date the sentences give), and its time of day
+    ("Wednesday evening" over "Wednesday night")."""
     if not date:
         return []
     problems = []
@@ -187,17 +241,62 @@ def date_problems(date: str | None, evidence: str) -> list[str]:
     if any(not re.search(rf"\b{re.escape(stem(w)[:3] if w.lower() in _CALENDAR else stem(w))}", hay)
            for w in names):  # "Monday" over a sentence that says "on Sunday"; "Nov." stands for "November"
         problems.append(f"the date '{date}' is not in the cited sentences")
+    elif any(not re.search(rf"\b{w}", hay) for w in _TIME_OF_DAY.findall(date.lower())):
+        problems.append(f"the date '{date}' is not in the cited sentences")  # "Wednesday evening" over "night"
     return problems
 
 
 
+#: An actor the model says it does not know: no claim of who acted.
+_NO_ONE = re.compile(r"^\s*(?:an?\s+|the\s+)?(?:unknown|unidentified|unnamed|not (?:named|known|stated))\b", re.I)
+
+
 def party_problems(party: str | None, evidence: str, what: str) -> list[str]:
-    """A position's party and an event's actor must be named in the evidence (every word of the name)."""
-    if not party:
+    """A position's party and an event's actor must be named in the evidence (every word of the name); "Unknown
+    driver" names no one and claims nothing."""
+    if not party or _NO_ONE.match(party):
         return []
     if not named_in(party, evidence):
         return [f"the cited sentences do not name {party} ({what})"]
     return []
+
+
+#: A sentence that goes on about the one before: a pronoun or a generic noun for its subject, or a quote.
+_REFERS_BACK = re.compile(r"^\W*(?:(?:but|and|so|now)\s+)?(?:he|she|they|it|its|their|his|her|this|these|"
+                          r"the (?:company|firm|force|group|team|spokes\w+|officers?|police|brand|maker|star|singer))\b|"
+                          r"^\s*[\"“]", re.I)
+
+
+def _sentences(evidence: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z])", normalize(evidence)) if s.strip()]
+
+
+def attribution_problems(party: str | None, claim: str, evidence: str, floor: float, what: str) -> list[str]:
+    """A party's stance, or an actor's deed, must be stated in a sentence that names the party (or goes on from
+    one that does, "He said …"): "British Transport Police: Investigating cause of tragedy" is not stated by a
+    sentence naming the force for its casualty figures next to "The cause of the tragedy was being investigated";
+    a person speaking in the next sentence may speak for it (:func:`_speaker`)."""
+    sentences = _sentences(evidence)
+    if not party or len(sentences) < 2 or not named_in(party, evidence):
+        return []
+    if normalize(party).lower().split()[-1] in GROUP_HEADS:  # "Rescue team": the diggers, the rescuers, the crews
+        return []
+    own = {w.lower() for w in WORD.findall(party)}
+    words = " ".join(w for w in content_words(claim) if w not in own)
+    stating = [i for i, s in enumerate(sentences) if words and overlap(words, s) >= floor]
+    if not stating or any(named_in(party, sentences[i]) or i and named_in(party, sentences[i - 1])
+                          and (_REFERS_BACK.search(sentences[i]) or _speaker(sentences[i])) for i in stating):
+        return []
+    return [f"the sentence that states it does not name {party} ({what})"]
+
+
+def _speaker(sentence: str) -> bool:
+    """Whether a sentence has a person speak ("Foreign Minister Abbas Araghchi said: …"): after a sentence that
+    names the party, its spokesman may state its position; no other body's name does."""
+    if not ATTRIBUTION.search(sentence):
+        return False
+    return any(m.group(1).split()[-1].lower() not in BODY_WORDS and len(m.group(1).split()) >= 2
+               for m in CAPITALISED.finditer(sentence))
 
 
 def others_names_problems(stance: str, party: str | None, evidence: str, floor: float = CLAIM_OVERLAP) -> list[str]:
@@ -211,7 +310,7 @@ def others_names_problems(stance: str, party: str | None, evidence: str, floor: 
         return " " if len(words) >= 2 and words[-1] in BODY_WORDS and not set(words) & own else m.group(0)
 
     text = normalize(evidence)
-    masked = _CAPS.sub(mask, text)
+    masked = CAPITALISED.sub(mask, text)
     if masked == text:
         return []
     claim = " ".join(w for w in content_words(stance) if w.lower() not in own)  # "Police" is the party
@@ -320,6 +419,7 @@ def headline_problems(headline: str, sentences: list[str]) -> list[str]:
     for name in ([] if title_case(headline) else _names(headline)):
         if not any(re.search(rf"\b{re.escape(stem(w))}", hay) for w in re.split(r"[\s-]+", name)):
             problems.append(f"'{name}' is not named in the article")
+    problems += [f"'{a}' is not in the article" for a in acronyms(headline) if not acronym_in(a, article)]
     lost = sorted(numbers(headline) - numbers(article))
     if lost:
         problems.append(f"the number {', '.join(lost)} is not in the article")
@@ -341,11 +441,15 @@ def check_claim(item: Item, evidence: str) -> list[str]:
         problems += role_problems(item.name, item.role, evidence)
     elif isinstance(item, Position):
         problems += party_problems(item.party, evidence, "whose position it is")
+        problems += attribution_problems(item.party, item.stance, evidence,
+                                         LOCATED_OVERLAP if item.located else CLAIM_OVERLAP, "whose position it is")
         problems += others_names_problems(item.stance, item.party, evidence,
                                           LOCATED_OVERLAP if item.located else CLAIM_OVERLAP)
         problems += fact_problems(item.stance, evidence)
     elif isinstance(item, Event):
         problems += party_problems(item.who, evidence, "who acted")
+        problems += attribution_problems(item.who, item.what, evidence,
+                                         LOCATED_OVERLAP if item.located else CLAIM_OVERLAP, "who acted")
         problems += fact_problems(item.what, evidence) + date_problems(item.date, evidence)
     elif isinstance(item, Question):
         if not left_open(evidence):

@@ -25,14 +25,15 @@ def name_in(name: str, text: str) -> bool:
     return False
 
 
-_CAPS = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:[\s-][A-Z][a-z]+)*)")
+#: A capitalised name not at a sentence's start ("Joe Biden", "Trump-Tower").
+CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:[\s-][A-Z][a-z]+)*)")
 
 
 def unknown_names(texts: list[str], article: str) -> list[str]:
     """Capitalised names in the briefing's free text that do not occur in the article (aliases allowed)."""
     found: dict[str, None] = {}
     for t in texts:
-        for m in _CAPS.finditer(t or ""):
+        for m in CAPITALISED.finditer(t or ""):
             cand = m.group(1)
             if cand.lower() in STOP_WORDS:
                 continue

@@ -49,6 +49,29 @@ army force forces team club network trams tram embassy parliament commission aut
 tower league city county village state states kingdom republic airport station hospital school church
 times post news""".split())
 
+#: What a text may write for an acronym other than its letters or the initials of the name it stands for ("the
+#: United States" for "US"; "RAIB" is found as "Rail Accident Investigation Branch" without this table).
+ACRONYM_ALIASES = {"US": r"United States|America|American", "USA": r"United States|America",
+                   "UK": r"United Kingdom|Britain|British", "UN": r"United Nations", "EU": r"European Union"}
+
+#: Verbs that link a subject to what follows, say only that it happened, or carry their meaning in their object,
+#: and state no deed of their own ("became the first team", "Shooting occurred during …", "held talks").
+LINKING_VERBS = frozenset("""become becomes became remain remains remained seem seems seemed appear appears appeared
+get gets got occur occurs occurred happen happens happened hold holds held have has had make makes made take
+takes took give gives gave conduct conducts conducted""".split())
+#: Irregular past forms and their base, so that "made" is found as "make".
+IRREGULAR_PAST = {"made": "make", "took": "take", "gave": "give", "went": "go", "came": "come", "said": "say",
+                  "told": "tell", "left": "leave", "held": "hold", "won": "win", "lost": "lose", "shot": "shoot",
+                  "fell": "fall", "began": "begin", "saw": "see", "sent": "send", "spoke": "speak", "kept": "keep",
+                  "led": "lead", "paid": "pay", "met": "meet", "fled": "flee", "found": "find", "brought": "bring",
+                  "built": "build", "bought": "buy", "caught": "catch", "chose": "choose", "drove": "drive",
+                  "fought": "fight", "hit": "hit", "hurt": "hurt", "knew": "know", "ran": "run", "rose": "rise",
+                  "sold": "sell", "stood": "stand", "struck": "strike", "thought": "think", "wrote": "write"}
+#: What a text may write for a deed in other words ("won" as a "victory", "defeated" as "beat").
+VERB_SYNONYMS = {"won": ("win", "victory", "beat", "triumph", "champion"), "wins": ("win", "victory", "beat"),
+                 "lost": ("lose", "beaten", "defeat", "loss"), "loses": ("lose", "beaten", "defeat"),
+                 "defeated": ("beat", "beaten", "victory", "won", "defeat"), "beat": ("defeat", "victory", "won")}
+
 #: Role words and the words a text attaches to a person in their place ("Hillary superfan Katy Perry" is a
 #: supporter, "the other three people killed … named as A, B and C" victims, "victory against the Cleveland
 #: Indians" an opponent): each role word stands for itself too.
