@@ -17,12 +17,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from briefing.eval.checker import FRESH, HELDOUT, LABELS, load_labels, measure  # noqa: E402
+from briefing.eval.checker import FRESH, HELDOUT, LABELS, UNSEEN, load_labels, measure  # noqa: E402
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--labels", nargs="+", default=[str(LABELS), str(HELDOUT), str(FRESH)])
+    ap.add_argument("--labels", nargs="+", default=[str(LABELS), str(HELDOUT), str(FRESH), str(UNSEEN)])
     ap.add_argument("--no-disagreements", action="store_true")
     args = ap.parse_args()
     for path in args.labels:

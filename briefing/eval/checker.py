@@ -23,6 +23,9 @@ HELDOUT = LABELS.with_name("heldout.jsonl")
 #: The fresh set: claims of the briefings committed at fc7dd4f (the brief and full evals, the long articles' lead
 #: control), labelled after the held-out set's rules were written, without the tool's verdict in view.
 FRESH = LABELS.with_name("fresh.jsonl")
+#: The unseen set: claims of ten story articles briefed for the first time (``eval/fresh``, 3c9fefd), labelled
+#: without the tool's verdict in view and measured once, with the checker as committed there.
+UNSEEN = LABELS.with_name("unseen.jsonl")
 
 KINDS = ("headline", "bottom_line", "key_point", "actor", "position", "event", "issue", "outlook", "question",
          "quote")

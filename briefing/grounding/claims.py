@@ -24,13 +24,11 @@ from briefing.grounding.names import CAPITALISED, is_name, title_case
 from briefing.schema import (Actor, BottomLine, Event, Item, Outlook, Point, Position, Question, claim_text,
                             max_length)
 from briefing.text.lexicon import (ACRONYM_ALIASES, ATTRIBUTION, BODY_WORDS, FORWARD, GROUP_HEADS, IRREGULAR_PAST,
-                                   LINKING_VERBS, STOP_WORDS, VERB_SYNONYMS)
+                                   LINKING_VERBS, NUMBER_WORDS, STOP_WORDS, VERB_SYNONYMS)
 
-_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split())}
-_NUMBER_WORDS.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70",
-                      "eighty": "80", "ninety": "90", "hundred": "100", "thousand": "1000", "dozen": "12"})
+#: Number words as the digits they stand for; beyond the figures of a count (:data:`NUMBER_WORDS`), a claim's
+#: "zero", "thousand" and "dozen" are numbers too.
+_NUMBER_WORDS = {w: str(n) for w, n in NUMBER_WORDS.items()} | {"zero": "0", "thousand": "1000", "dozen": "12"}
 _ORDINALS = {w: str(i + 1) for i, w in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth".split())}
 _NUMBER = re.compile(r"\b\d+(?:st|nd|rd|th)\b|\d+(?:[.,:]\d+)*|\b(?:" + "|".join([*_NUMBER_WORDS, *_ORDINALS])

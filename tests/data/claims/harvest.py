@@ -7,6 +7,10 @@ fresh set (``fresh.jsonl``) was harvested as
 
     .venv/bin/python tests/data/claims/harvest.py --snapshot brief14- full14- lead- > /tmp/fresh.jsonl
 
+and the unseen set (``unseen.jsonl``) as
+
+    .venv/bin/python tests/data/claims/harvest.py --snapshot new15- > /tmp/unseen.jsonl
+
 Each snapshot in ``briefings/`` is a real model briefing as committed (``SOURCES`` names where and when); the
 record holds what the tool showed at the time: the claim as shown, the model's cited ids, those sentences, the
 evidence spans and the verdict."""
@@ -47,6 +51,10 @@ for stem in ["croydon-tram-driver-theguardian-1232w", "croydon-tram-final-victim
              "croydon-tram-victims-named-thesun-1296w", "lady-gaga-trump-tower-dailymail-2697w",
              "toblerone-gaps-dailymail-1010w"]:
     SOURCES[f"lead-{stem}.json"] = (f"eval/long/lead/briefings/{stem}.json", "fc7dd4f")
+for stem in ["china-bbc-165w", "croydon-express-376w", "croydon-independent-781w", "croydon-mirror-890w",
+             "croydon-usatoday-302w", "lady-mirror-646w", "lady-telegraph-159w", "toblerone-bbc-585w",
+             "toblerone-express-340w", "toblerone-nytimes-530w"]:
+    SOURCES[f"new15-{stem}.json"] = (f"eval/fresh/briefings/{stem}.json", "3c9fefd")
 
 
 def snapshot(names) -> None:
