@@ -7,7 +7,7 @@ import pytest
 
 from briefing.brief import _trim_capped
 from briefing.eval.checker import LABELS, reground
-from briefing.grounding.actors import named_in, placeholder_role, role_attached
+from briefing.grounding.actors import named_in, placeholder_role, role_attached, role_problems
 from briefing.grounding.claims import (acronym_in, attribution_problems, cut_off, date_problems, expected,
                                        fact_problems, headline_problems, numbers, others_names_problems,
                                        overlap_problems, party_problems, past_event)
@@ -346,3 +346,45 @@ def test_an_unknown_actor_claims_no_one_and_a_time_of_day_must_be_given():
     assert date_problems("Wednesday evening", seattle) == [
         "the date 'Wednesday evening' is not in the cited sentences"]
     assert date_problems("Wednesday night", seattle) == []
+
+
+def test_a_building_is_named_by_all_its_words_and_a_credit_line_names_no_actor():
+    mirror = "Lady Gaga has staged a protest against Donald Trump's victory in the US presidential election."
+    assert fact_problems("Lady Gaga protests outside Trump Tower", mirror) == [
+        "'Trump Tower' is not named in the cited sentences"]
+    assert fact_problems("Lady Gaga protests against Donald Trump", mirror) == []
+    assert fact_problems("Gaga protests in New York City", "Gaga protested in New York on Wednesday.") == []
+    raib = ("A photo issued by the Rail Accident Investigation Branch of the tram which derailed near the Sandilands "
+            "stop in Croydon, London, Nov. 9, 2016.")
+    assert party_problems("Rail Accident Investigation Branch", raib, "who acted") == [
+        "the cited sentences do not name Rail Accident Investigation Branch (who acted)"]
+
+
+def test_a_passive_verb_after_the_name_is_what_is_said():
+    telegraph = ("Lady Gaga was seen in tears earlier in the evening at Clinton's election night party, according to "
+                 "Kasie Hunt.")
+    assert overlap_problems("Lady Gaga was photographed in tears at Clinton's election night party", telegraph,
+                            False) == ["the cited sentences do not say 'photographed'"]
+    assert overlap_problems("Lady Gaga was seen in tears at Clinton's election night party", telegraph, False) == []
+
+
+def test_a_makers_role_is_attached_by_its_title_or_what_it_does_as_a_rule():
+    express = ("But makers Mondelez International has decided to widen the gap between the triangular pieces, "
+               "thereby narrowing the amount of chocolate. The iconic chocolate bar is distinctive.")
+    assert role_problems("Mondelez International", "maker of Toblerone chocolate bar",
+                         "Toblerone lovers outraged as favourite chocolate bar is redesigned. " + express) == []
+    nytimes = "The bars have been cut down to reduce costs, said Mondelez International, which makes the bars."
+    assert role_attached("Mondelez International", "maker", nytimes)
+    bbc = "The product's makers, US-based Mondelez International, said it had changed the design."
+    assert role_attached("Mondelez International", "makers", bbc)
+    gaga = "Lady Gaga is staging a protest against Donald Trump in New York City right now."
+    assert not role_attached("Lady Gaga", "protester", gaga)  # a deed, not a role
+
+
+def test_inflections_a_word_check_reads_and_a_capital_after_a_colon_is_no_name():
+    from briefing.grounding.match import has_word
+    bbc = "mondelez said the move was down to a rise in the cost of ingredients."
+    assert has_word("rising", set(), bbc) and has_word("costs", set(), bbc)
+    assert not has_word("raising", set(), bbc)
+    independent = "The last three victims of the Croydon tram crash have been named as adults from south London."
+    assert fact_problems("Croydon tram crash: Last victims named", independent) == []

@@ -126,6 +126,14 @@ _INCLUDING = re.compile(r",?\s*\binclud(?:ing|es|ed)\s+"
                         r"(?:[\w'’.-]+(?:\s+[\w'’.-]+){0,2}?(?:,\s*(?:and\s+)?|\s+and\s+))*$", re.I)
 
 
+def _agent_verb(noun: str) -> str:
+    """The verb an agent noun is made from, as a stem: "maker" → "make", "owner" → "own", "founder" → "found"."""
+    for suffix, verb in (("ker", "ke"), ("er", ""), ("or", "")):
+        if noun.endswith(suffix) and len(noun) - len(suffix) >= 2:
+            return stem(noun[: -len(suffix)] + verb)
+    return ""
+
+
 def _role_ends(words: list[str], role_seq: list[str]) -> bool:
     """Whether words end with the role (each word's stem or its country: "victims" is "victim", "Chinese" China;
     or a word the text puts in a role word's place, :data:`~briefing.text.lexicon.ROLE_SYNONYMS`)."""
@@ -156,8 +164,9 @@ def role_attached(name: str, role: str, evidence: str) -> bool:
         before = _words(re.split(r"[,;:.!?()\"“”]", hay[:start])[-1])
         if before and _role_ends(before, role_seq):
             return True  # a title before the name ("China's top diplomat Wang Yi": "Chinese top diplomat")
-        ahead = re.search(r"(?:^|[,;:.!?(“\"]\s*)(?:the|its|their|his|her|a|an)\s+([\w'’ -]+?),\s*$", hay[:start],
-                          re.I)
+        # "The product's makers, US-based Mondelez International": one hyphened word may stand before the name
+        ahead = re.search(r"(?:^|[,;:.!?(“\"]\s*)(?:the|its|their|his|her|a|an)\s+([\w'’ -]+?),\s*(?:\w+-\w+\s+)?$",
+                          hay[:start], re.I)
         if ahead and _role_ends(_words(ahead.group(1)), role_seq) and len(_words(ahead.group(1))) <= 5:
             return True  # an apposition before the name ("The operator, Hutchison Ports, said")
         prior = [w for w in before if w != "the"][-1:]
@@ -183,7 +192,20 @@ def role_attached(name: str, role: str, evidence: str) -> bool:
         stems = {stem(w) for w in _words(clause)[:14]}
         if needed and needed <= stems:
             return True
+        habit = re.match(r"(?:which|who)\s+(\w+s)\b", clause, re.I)  # what it does as a rule, not one deed
+        if habit and len(needed) == 1 and _agent_verb(next(iter(needed))) == stem(habit.group(1)):
+            return True  # "Mondelez International, which makes the bars" is the maker
     return False
+
+
+def _role_forms(role: str, evidence: str) -> list[str]:
+    """The role, and the forms a text may attach in its place: "maker of Toblerone bars" is attached as "makers"
+    when the evidence names what it is the maker of ("makers Mondelez International … the chocolate bar")."""
+    forms = [role]
+    head, of, complement = role.partition(" of ")
+    if of and head.strip() and named_in(complement, evidence):
+        forms.append(head.strip())
+    return forms
 
 
 def role_problems(name: str, role: str | None, evidence: str) -> list[str]:
@@ -195,6 +217,6 @@ def role_problems(name: str, role: str | None, evidence: str) -> list[str]:
     first = WORD.findall(role)[:1]
     if first and first[0].lower().endswith("ing") and first[0].lower() not in ("king", "ring"):
         return [f"'{role}' is an activity, not a role"]
-    if not role_attached(name, role, evidence):
+    if not any(role_attached(name, form, evidence) for form in _role_forms(role, evidence)):
         return [f"the cited sentences do not make {name} '{role}'"]
     return []

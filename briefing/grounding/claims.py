@@ -24,7 +24,8 @@ from briefing.grounding.names import CAPITALISED, is_name, title_case
 from briefing.schema import (Actor, BottomLine, Event, Item, Outlook, Point, Position, Question, claim_text,
                             max_length)
 from briefing.text.lexicon import (ACRONYM_ALIASES, ATTRIBUTION, BODY_WORDS, FORWARD, GROUP_HEADS, IRREGULAR_PAST,
-                                   LINKING_VERBS, NUMBER_WORDS, STOP_WORDS, VERB_SYNONYMS)
+                                   LINKING_VERBS, NUMBER_WORDS, PLACE_NOUNS, STOP_WORDS,
+                                   VERB_SYNONYMS)
 
 #: Number words as the digits they stand for; beyond the figures of a count (:data:`NUMBER_WORDS`), a claim's
 #: "zero", "thousand" and "dozen" are numbers too.
@@ -125,14 +126,15 @@ def overlap_problems(claim: str, evidence: str, located: bool) -> list[str]:
     return [f"the cited sentences say '{denied[0]}' only under a negation"] if denied else []
 
 
-_SUBJECT_VERB = re.compile(r"^\W*(?:The\s+)?(?:(?:(?!The\b)[A-Z][\w'’-]*\s+){2,}([a-z][a-z-]+)|"
-                           r"[A-Z][a-z]+\s+([a-z]+ed))\b")
+_SUBJECT_VERB = re.compile(r"^\W*(?:The\s+)?(?:(?:(?!The\b)[A-Z][\w'’-]*\s+){2,}(?:(?:was|were|is|are|has|have|had|"
+                           r"been|also|now)\s+)*([a-z][a-z-]+)|(?!(?:They|He|She|It|We|This|These)\b)[A-Z][a-z]+\s+"
+                           r"(?:(?:was|were|has|had|been)\s+)*([a-z]+ed))\b")
 
 
 def _subject_verb(text: str) -> str | None:
     """The word after a claim's opening name of two or more capitalised words, read as what the subject does
-    ("Mondelez International changed …" → "changed"), or a past-tense verb after a one-word subject ("Tram
-    derailed …"); none where the claim does not open so."""
+    ("Mondelez International changed …" → "changed", "Lady Gaga was photographed …" → "photographed"), or a
+    past-tense verb after a one-word subject ("Tram derailed …"); none where the claim does not open so."""
     if title_case(text):
         return None
     m = _SUBJECT_VERB.match(normalize(text))
@@ -184,7 +186,13 @@ def fact_problems(claim: str, evidence: str) -> list[str]:
     hay = normalize(evidence).lower()
     for name in _names(claim):
         words = [w for w in re.split(r"[\s-]+", name) if w.lower() not in STOP_WORDS]
-        if words and not any(re.search(rf"\b{re.escape(stem(w))}", hay) for w in words):
+        # a person is named by any of the name's words (a surname); a building, body or place by all of them:
+        # "Trump Tower" is not named by "Trump's victory"
+        # ("New York City" is named by "New York")
+        if len(words) > 2 and words[-1].lower() == "city":
+            words = words[:-1]
+        found = all if len(words) > 1 and words[-1].lower() in BODY_WORDS | PLACE_NOUNS else any
+        if words and not found(re.search(rf"\b{re.escape(stem(w))}", hay) for w in words):
             problems.append(f"'{name}' is not named in the cited sentences")
     for acronym in acronyms(claim):
         if not acronym_in(acronym, evidence):
@@ -249,19 +257,25 @@ def date_problems(date: str | None, evidence: str) -> list[str]:
 _NO_ONE = re.compile(r"^\s*(?:an?\s+|the\s+)?(?:unknown|unidentified|unnamed|not (?:named|known|stated))\b", re.I)
 
 
+#: A picture's credit line ("in this photo issued by the Rail Accident Investigation Branch"): the body it names
+#: supplied the picture and did nothing the sentence reports.
+_CREDIT = re.compile(r"\b(?:photo|photograph|picture|image|handout|footage|video)\b[^.;]{0,80}?\b(?:issued|provided|"
+                     r"released|supplied|taken|obtained)\s+by\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s*)+", re.I)
+
+
 def party_problems(party: str | None, evidence: str, what: str) -> list[str]:
-    """A position's party and an event's actor must be named in the evidence (every word of the name); "Unknown
-    driver" names no one and claims nothing."""
+    """A position's party and an event's actor must be named in the evidence (every word of the name), not only
+    in a picture's credit line; "Unknown driver" names no one and claims nothing."""
     if not party or _NO_ONE.match(party):
         return []
-    if not named_in(party, evidence):
+    if not named_in(party, _CREDIT.sub(" ", normalize(evidence))):
         return [f"the cited sentences do not name {party} ({what})"]
     return []
 
 
 #: A sentence that goes on about the one before: a pronoun or a generic noun for its subject, or a quote.
-_REFERS_BACK = re.compile(r"^\W*(?:(?:but|and|so|now)\s+)?(?:he|she|they|it|its|their|his|her|this|these|"
-                          r"the (?:company|firm|force|group|team|spokes\w+|officers?|police|brand|maker|star|singer))\b|"
+_REFERS_BACK = re.compile(r"^\W*(?:(?:but|and|so|now)\s+)?(?:he|she|they|it|its|their|his|her|this|these|the\s+"
+                          r"(?:company|firm|force|group|team|spokes\w+|officers?|police|brand|maker|star|singer))\b|"
                           r"^\s*[\"“]", re.I)
 
 
@@ -381,7 +395,8 @@ def expected(claim: str, evidence: str) -> bool:
 #: What makes a sentence leave a question open.
 OPEN = re.compile(r"\b(unknown|unclear|not (?:yet )?(?:known|clear|been|confirmed|named|identified|released|"
                   r"disclosed)|remains? to be seen|no word|undisclosed|unconfirmed|whether|if any|investigat\w*|"
-                  r"too early|yet to|declined to|would not say|did not (?:say|discuss|specify|give)|no (?:date|decision)s?|refused to|ha(?:s|ve) not (?:yet )?\w+ed)\b", re.I)
+                  r"too early|yet to|declined to|would not say|did not (?:say|discuss|specify|give)|"
+                  r"no (?:date|decision)s?|refused to|ha(?:s|ve) not (?:yet )?\w+ed)\b", re.I)
 
 
 def left_open(evidence: str) -> bool:

@@ -132,9 +132,16 @@ def stem(word: str) -> str:
 
 
 def has_word(word: str, text_stems: set[str], text: str) -> bool:
-    """Whether a text has the word or an inflection of it ("continue" in "continuing", "Derails" in "derailed")."""
+    """Whether a text has the word or an inflection of it ("continue" in "continuing", "Derails" in "derailed",
+    "rising" in "a rise")."""
     base = stem(word)
     if base in text_stems or re.search(rf"\b{re.escape(base)}", text):
         return True
+    w = word.lower()
+    if w.endswith(("ing", "ed")) and len(w) >= 5:  # "rising" for "rise", "stopped" for "stop", "saved" for "save"
+        bare = w[:-3] if w.endswith("ing") else w[:-2]
+        forms = {bare + "e", bare[:-1] if len(bare) > 2 and bare[-1] == bare[-2] else bare}
+        if any(len(f) >= 3 and re.search(rf"\b{re.escape(f)}(?:e|es|s|ed|ing)?\b", text) for f in forms):
+            return True
     root = base[:max(5, len(base) - 2)]
     return len(base) >= 6 and bool(re.search(rf"\b{re.escape(root)}", text))

@@ -26,7 +26,7 @@ def name_in(name: str, text: str) -> bool:
 
 
 #: A capitalised name not at a sentence's start ("Joe Biden", "Trump-Tower").
-CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:[\s-][A-Z][a-z]+)*)")
+CAPITALISED = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-Z][a-z]+(?:[\s-][A-Z][a-z]+)*)")
 
 
 def unknown_names(texts: list[str], article: str) -> list[str]:

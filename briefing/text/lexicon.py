@@ -70,7 +70,8 @@ IRREGULAR_PAST = {"made": "make", "took": "take", "gave": "give", "went": "go", 
 #: What a text may write for a deed in other words ("won" as a "victory", "defeated" as "beat").
 VERB_SYNONYMS = {"won": ("win", "victory", "beat", "triumph", "champion"), "wins": ("win", "victory", "beat"),
                  "lost": ("lose", "beaten", "defeat", "loss"), "loses": ("lose", "beaten", "defeat"),
-                 "defeated": ("beat", "beaten", "victory", "won", "defeat"), "beat": ("defeat", "victory", "won")}
+                 "defeated": ("beat", "beaten", "victory", "won", "defeat"), "beat": ("defeat", "victory", "won"),
+                 "killed": ("died", "dead", "death"), "died": ("killed", "dead", "death")}
 
 #: Role words and the words a text attaches to a person in their place ("Hillary superfan Katy Perry" is a
 #: supporter, "the other three people killed … named as A, B and C" victims, "victory against the Cleveland
