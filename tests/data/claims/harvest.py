@@ -11,6 +11,10 @@ and the unseen set (``unseen.jsonl``) as
 
     .venv/bin/python tests/data/claims/harvest.py --snapshot new15- > /tmp/unseen.jsonl
 
+and the second unseen set (``unseen_full.jsonl``) as
+
+    .venv/bin/python tests/data/claims/harvest.py --snapshot new15full- > /tmp/unseen_full.jsonl
+
 Each snapshot in ``briefings/`` is a real model briefing as committed (``SOURCES`` names where and when); the
 record holds what the tool showed at the time: the claim as shown, the model's cited ids, those sentences, the
 evidence spans and the verdict."""
@@ -55,6 +59,7 @@ for stem in ["china-bbc-165w", "croydon-express-376w", "croydon-independent-781w
              "croydon-usatoday-302w", "lady-mirror-646w", "lady-telegraph-159w", "toblerone-bbc-585w",
              "toblerone-express-340w", "toblerone-nytimes-530w"]:
     SOURCES[f"new15-{stem}.json"] = (f"eval/fresh/briefings/{stem}.json", "3c9fefd")
+    SOURCES[f"new15full-{stem}.json"] = (f"eval/fresh/full/briefings/{stem}.json", "e399960")
 
 
 def snapshot(names) -> None:
