@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from briefing.eval.checker import FRESH, HELDOUT, KINDS, LABELS, UNSEEN, load_labels, measure
+from briefing.eval.checker import FRESH, HELDOUT, KINDS, LABELS, UNSEEN, UNSEEN_FULL, load_labels, measure
 from briefing.schema import Briefing
 from briefing.text.article import Article
 
@@ -29,6 +29,9 @@ FRESH_PRECISION_FLOOR, FRESH_RECALL_FLOOR = 0.99, 0.87
 #: 0.817 (49 of 60), recall 0.742 (49 of 66) when first measured; the fifth round's later rules were written from
 #: its disagreements: 0.881 (52 of 59) / 0.788 (52 of 66). Far below the target: said in README and FINDINGS.
 UNSEEN_PRECISION_FLOOR, UNSEEN_RECALL_FLOOR = 0.88, 0.78
+#: The second unseen set (174 claims of the same articles briefed with every section, eval/fresh/full @ e399960),
+#: measured once with those rules: precision 0.878 (65 of 74), recall 0.833 (65 of 78).
+UNSEEN_FULL_PRECISION_FLOOR, UNSEEN_FULL_RECALL_FLOOR = 0.87, 0.83
 #: The issue's targets (#15).
 PRECISION_TARGET, RECALL_TARGET = 0.97, 0.85
 
@@ -43,7 +46,8 @@ def measured(labels):
     return measure(labels)
 
 
-@pytest.fixture(scope="module", params=[LABELS, HELDOUT, FRESH, UNSEEN], ids=["labels", "heldout", "fresh", "unseen"])
+@pytest.fixture(scope="module", params=[LABELS, HELDOUT, FRESH, UNSEEN, UNSEEN_FULL],
+                ids=["labels", "heldout", "fresh", "unseen", "unseen_full"])
 def each_set(request):
     return load_labels(request.param)
 
@@ -108,11 +112,14 @@ def test_the_fresh_set_holds_its_floors():
     assert s.precision >= FRESH_PRECISION_FLOOR and s.recall >= FRESH_RECALL_FLOOR, measure(fresh).table()
 
 
-def test_the_unseen_set_holds_its_floors():
-    """The ✓ on answers to articles the rules had never seen (eval/fresh)."""
-    unseen = load_labels(UNSEEN)
+@pytest.mark.parametrize("path, floors", [(UNSEEN, (UNSEEN_PRECISION_FLOOR, UNSEEN_RECALL_FLOOR)),
+                                          (UNSEEN_FULL, (UNSEEN_FULL_PRECISION_FLOOR, UNSEEN_FULL_RECALL_FLOOR))],
+                         ids=["unseen", "unseen_full"])
+def test_the_unseen_sets_hold_their_floors(path, floors):
+    """The ✓ on answers to articles the rules had never seen (eval/fresh, brief and full sections)."""
+    unseen = load_labels(path)
     s = measure(unseen).score()
-    assert s.precision >= UNSEEN_PRECISION_FLOOR and s.recall >= UNSEEN_RECALL_FLOOR, measure(unseen).table()
+    assert s.precision >= floors[0] and s.recall >= floors[1], measure(unseen).table()
 
 
 def test_precision_target(measured):

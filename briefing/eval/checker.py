@@ -26,6 +26,9 @@ FRESH = LABELS.with_name("fresh.jsonl")
 #: The unseen set: claims of ten story articles briefed for the first time (``eval/fresh``, 3c9fefd), labelled
 #: without the tool's verdict in view and measured once, with the checker as committed there.
 UNSEEN = LABELS.with_name("unseen.jsonl")
+#: The second unseen set: claims of the same ten articles briefed with every section (``eval/fresh/full``,
+#: e399960), labelled the same way and measured once with the checker of 06fbcc8 (tuned on the first).
+UNSEEN_FULL = LABELS.with_name("unseen_full.jsonl")
 
 KINDS = ("headline", "bottom_line", "key_point", "actor", "position", "event", "issue", "outlook", "question",
          "quote")
