@@ -24,8 +24,7 @@ from briefing.grounding.names import CAPITALISED, is_name, title_case
 from briefing.schema import (Actor, BottomLine, Event, Item, Outlook, Point, Position, Question, claim_text,
                             max_length)
 from briefing.text.lexicon import (ACRONYM_ALIASES, ATTRIBUTION, BODY_WORDS, FORWARD, GROUP_HEADS, IRREGULAR_PAST,
-                                   LINKING_VERBS, NUMBER_WORDS, PLACE_NOUNS, STOP_WORDS,
-                                   VERB_SYNONYMS)
+                                   LINKING_VERBS, NUMBER_WORDS, PLACE_NOUNS, STOP_WORDS, VERB_SYNONYMS)
 
 #: Number words as the digits they stand for; beyond the figures of a count (:data:`NUMBER_WORDS`), a claim's
 #: "zero", "thousand" and "dozen" are numbers too.
@@ -186,9 +185,8 @@ def fact_problems(claim: str, evidence: str) -> list[str]:
     hay = normalize(evidence).lower()
     for name in _names(claim):
         words = [w for w in re.split(r"[\s-]+", name) if w.lower() not in STOP_WORDS]
-        # a person is named by any of the name's words (a surname); a building, body or place by all of them:
-        # "Trump Tower" is not named by "Trump's victory"
-        # ("New York City" is named by "New York")
+        # a person is named by any of the name's words (a surname); a building, body or place by all of them
+        # ("Trump Tower" is not named by "Trump's victory"), but for a trailing "City" ("New York" names it)
         if len(words) > 2 and words[-1].lower() == "city":
             words = words[:-1]
         found = all if len(words) > 1 and words[-1].lower() in BODY_WORDS | PLACE_NOUNS else any

@@ -25,7 +25,7 @@ def name_in(name: str, text: str) -> bool:
     return False
 
 
-#: A capitalised name not at a sentence's start ("Joe Biden", "Trump-Tower").
+#: A run of capitalised words not at the start of a sentence or clause ("Joe Biden", "Trump Tower").
 CAPITALISED = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-Z][a-z]+(?:[\s-][A-Z][a-z]+)*)")
 
 
