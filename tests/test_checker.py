@@ -30,8 +30,9 @@ FRESH_PRECISION_FLOOR, FRESH_RECALL_FLOOR = 0.99, 0.87
 #: its disagreements: 0.881 (52 of 59) / 0.788 (52 of 66). Far below the target: said in README and FINDINGS.
 UNSEEN_PRECISION_FLOOR, UNSEEN_RECALL_FLOOR = 0.88, 0.78
 #: The second unseen set (174 claims of the same articles briefed with every section, eval/fresh/full @ e399960),
-#: measured once with those rules: precision 0.878 (65 of 74), recall 0.833 (65 of 78).
-UNSEEN_FULL_PRECISION_FLOOR, UNSEEN_FULL_RECALL_FLOOR = 0.87, 0.83
+#: measured once with those rules: precision 0.878 (65 of 74), recall 0.833 (65 of 78); one rule since (a name as
+#: its acronym, "RAIB"): 0.880 (66 of 75) / 0.846 (66 of 78).
+UNSEEN_FULL_PRECISION_FLOOR, UNSEEN_FULL_RECALL_FLOOR = 0.88, 0.84
 #: The issue's targets (#15).
 PRECISION_TARGET, RECALL_TARGET = 0.97, 0.85
 

@@ -388,3 +388,12 @@ def test_inflections_a_word_check_reads_and_a_capital_after_a_colon_is_no_name()
     assert not has_word("raising", set(), bbc)
     independent = "The last three victims of the Croydon tram crash have been named as adults from south London."
     assert fact_problems("Croydon tram crash: Last victims named", independent) == []
+
+
+def test_a_name_that_opens_a_claim_is_whole_and_may_stand_as_its_acronym():
+    usatoday = ('"The derailment occurred on the curve and initial indications suggest that the tram was traveling at '
+                'a significantly higher speed than is permitted," the RAIB said in a statement.')
+    claim = "Rail Accident Investigation Branch says the tram was traveling at a significantly higher speed"
+    assert fact_problems(claim, usatoday) == []
+    assert fact_problems("Rail Safety Board says the tram was traveling at a higher speed", usatoday) == [
+        "'Rail Safety Board' is not named in the cited sentences"]

@@ -143,9 +143,19 @@ def _subject_verb(text: str) -> str | None:
 
 
 def _names(claim: str) -> list[str]:
+    """The capitalised names of a claim; one that opens it keeps its first word ("Rail Accident Investigation
+    Branch says …", not "Accident Investigation Branch")."""
     if title_case(claim):
         return []
-    return [m.group(1) for m in CAPITALISED.finditer(claim) if m.group(1).lower() not in STOP_WORDS]
+    first = re.match(r"([A-Z][a-z]+)\s", claim)
+    out = []
+    for m in CAPITALISED.finditer(claim):
+        name = m.group(1)
+        if first and m.start() == first.end() and first.group(1).lower() not in STOP_WORDS:
+            name = f"{first.group(1)} {name}"
+        if name.lower() not in STOP_WORDS:
+            out.append(name)
+    return out
 
 
 #: An acronym ("MVP", "RAIB", "US"): a name, as the capitalised words are.
@@ -190,7 +200,8 @@ def fact_problems(claim: str, evidence: str) -> list[str]:
         if len(words) > 2 and words[-1].lower() == "city":
             words = words[:-1]
         found = all if len(words) > 1 and words[-1].lower() in BODY_WORDS | PLACE_NOUNS else any
-        if words and not found(re.search(rf"\b{re.escape(stem(w))}", hay) for w in words):
+        if words and not found(re.search(rf"\b{re.escape(stem(w))}", hay) for w in words) and not (
+                len(words) > 2 and "".join(w[0] for w in words).upper() in acronyms(evidence)):  # "RAIB"
             problems.append(f"'{name}' is not named in the cited sentences")
     for acronym in acronyms(claim):
         if not acronym_in(acronym, evidence):
