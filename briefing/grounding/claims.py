@@ -23,6 +23,7 @@ from briefing.grounding.match import WORD, content_words, has_word, normalize, s
 from briefing.grounding.names import CAPITALISED, is_name, title_case
 from briefing.schema import (Actor, BottomLine, Event, Item, Outlook, Point, Position, Question, claim_text,
                             max_length)
+from briefing.text.article import split_sentences
 from briefing.text.lexicon import (ACRONYM_ALIASES, ATTRIBUTION, BODY_WORDS, FORWARD, GROUP_HEADS, IRREGULAR_PAST,
                                    LINKING_VERBS, NUMBER_WORDS, PLACE_NOUNS, STOP_WORDS, VERB_SYNONYMS)
 
@@ -288,16 +289,12 @@ _REFERS_BACK = re.compile(r"^\W*(?:(?:but|and|so|now)\s+)?(?:he|she|they|it|its|
                           r"^\s*[\"“]", re.I)
 
 
-def _sentences(evidence: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z])", normalize(evidence)) if s.strip()]
-
-
 def attribution_problems(party: str | None, claim: str, evidence: str, floor: float, what: str) -> list[str]:
     """A party's stance, or an actor's deed, must be stated in a sentence that names the party (or goes on from
     one that does, "He said …"): "British Transport Police: Investigating cause of tragedy" is not stated by a
     sentence naming the force for its casualty figures next to "The cause of the tragedy was being investigated";
     a person speaking in the next sentence may speak for it (:func:`_speaker`)."""
-    sentences = _sentences(evidence)
+    sentences = [s.text for s in split_sentences(normalize(evidence))]
     if not party or len(sentences) < 2 or not named_in(party, evidence):
         return []
     if normalize(party).lower().split()[-1] in GROUP_HEADS:  # "Rescue team": the diggers, the rescuers, the crews
