@@ -17,7 +17,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from briefing.roles import Role
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 
 #: ICD 203 likelihood bands, lowest to highest, with their probability ranges.
 LIKELIHOOD_BANDS: dict[str, str] = {
@@ -315,6 +315,9 @@ class ArticleInfo(BaseModel):
     author: str | None = None
     date: str | None = Field(default=None, description="Reference date (ISO) used to resolve relative dates.")
     language: str | None = None
+    split: int = Field(default=1, ge=1, description="The sentence split the model's sentence ids refer to "
+                                                    "(briefing.text.article.SPLIT_VERSION when it was written; "
+                                                    "1 in briefings of schema 1.3 and before).")
 
 
 class CopiedRun(BaseModel):

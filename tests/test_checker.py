@@ -77,7 +77,7 @@ def test_cited_texts_are_the_articles_sentences(each_set):
     for r in labels:
         if r["file"] not in articles:
             b = Briefing.model_validate_json((folder / r["file"]).read_text(encoding="utf-8"))
-            articles[r["file"]] = Article(b.article.text).sentences
+            articles[r["file"]] = Article.from_info(b.article).sentences
         sents = articles[r["file"]]
         for sid, text in zip(r["cited"], r["cited_text"]):
             assert text == (sents[sid - 1].text if 1 <= sid <= len(sents) else None)

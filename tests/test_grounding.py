@@ -423,3 +423,49 @@ def test_the_tool_never_takes_a_quote_longer_than_a_quote():
     assert any(e - s > cap for s, e in regions_of(doc["text"]))
     picked = article_quotes(article, limit=10)
     assert picked and all(len(q.text) <= cap for q in picked)
+
+
+def _long_article(name: str) -> Article:
+    import json
+
+    return Article(json.loads((ROOT / "eval" / "long" / "corpus" / name).read_text(encoding="utf-8"))["text"])
+
+
+def test_an_attribution_far_after_a_quote_in_run_on_captions_is_not_its_speaker():
+    """The Daily Mail's Lady Gaga report (eval/long) runs captions together: "The singer, a vocal Clinton supporter,
+    tweeted yesterday: 'Sometimes you just have to …', referring to … tapes Lovato swiftly deleted the tweet …
+    Many of of Hillary's supporters including Lena Dunham, Miley Cyrus and Amy Schumer, said they will leave …".
+    The tool's quote pick credited Demi Lovato's words to Lena Dunham, and then Canada's ("Canada took to Twitter
+    …, writing that immigrants are 'encouraged to …'") and Mick Jagger's ("Mick Jagger reacted on Twitter, joking:
+    '…'") to people named in the captions before them."""
+    from briefing.grounding.finalize import article_quotes
+    from briefing.grounding.quotes import attributed_speaker
+
+    from briefing.schema import Span
+
+    article = _long_article("lady-gaga-trump-tower-dailymail-2697w.json")
+    text = article.text
+    words = "Sometimes you just have to agree to disagree and grab some p***y"
+    at = text.index(words, text.index("Demi Lovato (pictured)"))  # the caption's copy of the tweet
+    assert attributed_speaker(article, [Span(text=words, start=at, end=at + len(words))]) is None
+    for words in ("encouraged to bring their cultural traditions", "Just was watching the news",
+                  "The Rolling Stones have never given permission"):  # "'…,' they said in a statement"
+        assert attributed_speaker(article, locate(text, words)) is None, words
+    assert attribution_ok(article, locate(text, "Just was watching the news"), "Mick Jagger")
+    assert [q.speaker for q in article_quotes(article)] == ["Katy Perry", "Cher"]
+
+
+def test_one_who_writes_is_no_speakers_name():
+    """The Standard's tram report (eval/long): 'One wrote: "The life of our brother was taken from him.' — "One"
+    is not a name; the tool's pick now takes the sister-in-law's and the son-in-law's words, both credited, and
+    does not give the sister-in-law's to the victim of the same surname."""
+    from briefing.grounding.finalize import article_quotes
+    from briefing.grounding.quotes import attributed_speaker
+
+    article = _long_article("croydon-tram-police-standard-1142w.json")
+    assert attributed_speaker(article, locate(article.text, "The life of our brother was taken from him")) != "One"
+    assert [q.speaker for q in article_quotes(article)] == ["Kasia Rynkiewicz", "Darren Mimms"]
+    # the victim, an actor of the briefing, shares the surname but is not a fuller spelling of her sister-in-law
+    tragic = locate(article.text, "It's a tragic moment for us")
+    assert attributed_speaker(article, tragic, known=["Dorota Rynkiewicz"]) == "Kasia Rynkiewicz"
+    assert attributed_speaker(article, tragic, known=["Kasia Rynkiewicz", "Dorota Rynkiewicz"]) == "Kasia Rynkiewicz"

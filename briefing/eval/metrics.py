@@ -92,7 +92,7 @@ def grounding_metric(b: Briefing) -> dict[str, Any]:
             continue
         unverified.append(path)
         if isinstance(item, Cited) and exact:
-            grounder = grounder or Grounder(Article(text=text), strict=False)
+            grounder = grounder or Grounder(Article.from_info(b.article), strict=False)
             if _stated_elsewhere(grounder, path, item):
                 wrong_ids.append(path)
     unverified += [f"dropped_quotes[{i}]" for i in range(len(b.grounding.dropped_quotes))]
@@ -116,7 +116,7 @@ def _stated_elsewhere(grounder, path: str, item) -> bool:
 def quote_metric(b: Briefing) -> dict[str, Any]:
     from briefing.text.article import Article
 
-    article = Article(text=b.article.text)
+    article = Article.from_info(b.article)
     norm = NormalizedText(b.article.text)
     rows = []
     chosen = sum(1 for q in b.extraction.quotes if q.chosen)
@@ -302,7 +302,7 @@ def copy_metric(b: Briefing) -> dict[str, Any]:
     from briefing.grounding.copying import MAX_COPIED_RUN, copied_run
     from briefing.text.article import Article
 
-    sentences = [s.text for s in Article(text=b.article.text).sentences]
+    sentences = [s.text for s in Article.from_info(b.article).sentences]
     best = {"words": 0, "text": "", "where": None}
     bottom = None
     for where, text in body_texts(b):

@@ -294,7 +294,9 @@ def attribution_problems(party: str | None, claim: str, evidence: str, floor: fl
     one that does, "He said …"): "British Transport Police: Investigating cause of tragedy" is not stated by a
     sentence naming the force for its casualty figures next to "The cause of the tragedy was being investigated";
     a person speaking in the next sentence may speak for it (:func:`_speaker`)."""
-    sentences = [s.text for s in split_sentences(normalize(evidence))]
+    # The evidence is the article's own sentences joined: splitting it at its stops (split 1) gives them back; the
+    # caption split (2) is the article's to make, not this check's.
+    sentences = [s.text for s in split_sentences(normalize(evidence), 1)]
     if not party or len(sentences) < 2 or not named_in(party, evidence):
         return []
     if normalize(party).lower().split()[-1] in GROUP_HEADS:  # "Rescue team": the diggers, the rescuers, the crews

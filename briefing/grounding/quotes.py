@@ -105,9 +105,10 @@ _SPEAKER_AFTER = re.compile(rf"(?:(?:^|\s{{2}}),?\s*{SPEECH_VERBS_AFTER}|\baccor
                             rf"(?P<who>{_NAME}|{_ROLE})")
 
 
-def _speakers(text: str) -> list[tuple[int, str]]:
-    """Who the attributions in ``text`` (quotes already blanked out) name, with where each attribution stands."""
-    found: list[tuple[int, str]] = []
+def _speakers(text: str) -> list[tuple[int, str, int, int]]:
+    """Who the attributions in ``text`` (quotes already blanked out) name: where the name stands, the name, and
+    where the whole attribution (name and verb) starts and ends."""
+    found: list[tuple[int, str, int, int]] = []
     for pattern in (_SPEAKER_BEFORE, _SPEAKER_AFTER):
         for m in pattern.finditer(text):
             who = m.group("who").strip(" .")
@@ -115,7 +116,7 @@ def _speakers(text: str) -> list[tuple[int, str]]:
                 continue  # 'the embassy in Washington said': a place in the speaker's description
             if NOT_NAMES.fullmatch(who.split(" ")[0]) and not re.fullmatch(_ROLE, who):
                 continue
-            found.append((m.start("who"), who))
+            found.append((m.start("who"), who, m.start(), m.end()))
     return sorted(found)
 
 
@@ -139,7 +140,8 @@ def _reading_order(article: Article, spans: list[Span]) -> list[tuple[str, int |
     """Where the attribution of a quote may stand, in the order it is read: the sentence where its quotation
     marks open (with the quote's offset in it), the sentence where they close (a quote of several sentences is
     attributed after its end: '"… Louder!" said another.'), then the sentences just before, then just after;
-    each with the quoted words blanked."""
+    each with the quoted words blanked, and with where the quote stands in it (start and end offsets) for its own
+    sentences, ``None`` for one before, ``-1`` for one after."""
     if not spans:
         return []
     sents = article.sentences
@@ -153,9 +155,10 @@ def _reading_order(article: Article, spans: list[Span]) -> list[tuple[str, int |
     if opens is None:
         return []
     closes = sentence_at(max(region[1] - 1, region[0])) if region else opens
-    order = [(opens, (region[0] if region else spans[0].start) - sents[opens].start)]
+    q0, q1 = region if region else (spans[0].start, spans[-1].end)
+    order = [(opens, (q0 - sents[opens].start, min(q1, sents[opens].end) - sents[opens].start))]
     if closes is not None and closes != opens:
-        order.append((closes, region[1] - sents[closes].start))
+        order.append((closes, (0, q1 - sents[closes].start)))
     last = closes if closes is not None else opens
     order += [(opens - 1, None), (opens - 2, None), (last + 1, -1)]
     out = [(_outside(article, regions, j), at) for j, at in order if 0 <= j < len(sents)]
@@ -170,14 +173,44 @@ def _introduces_next(text: str) -> bool:
     return head.endswith(":")
 
 
-def _nearest(named: list[tuple[int, str]], at: int | None) -> str:
-    """The attribution nearest the quote: in its own sentence by distance, before it the last, after it the
-    first."""
+#: At most this many characters (not counting spaces) between the end of a quote and an attribution after it in
+#: its sentence: "'…,' said Rizzo", "'…', Lady Gaga wrote on Instagram". Farther on, the attribution is of
+#: something else: in a page's run-on captions "'Sometimes you just have to …', referring to Donald Trump's …
+#: comments in leaked Access Hollywood tapes Lovato swiftly deleted the tweet … supporters including Lena Dunham,
+#: Miley Cyrus and Amy Schumer, said they will leave" does not make the quote Lena Dunham's. An attribution before
+#: a quote may stand farther from it ("Daniel Russel … said communication … has been historically important and
+#: today “appears to be …”").
+_NEXT_AFTER = 30
+
+
+def _nearest(named: list[tuple[int, str, int, int]], at: tuple[int, int] | int | None, text: str) -> str | None:
+    """The attribution nearest the quote in ``text``: in its own sentence the one fewest characters away (one after
+    the quote only when it is next to it, :data:`_NEXT_AFTER`; ``None`` when there is none, or when it is a
+    pronoun's), in a sentence before it the last, in one after it the first."""
     if at is None:
         return named[-1][1]
-    if at < 0:
+    if at == -1:
         return named[0][1]
-    return min(named, key=lambda n: abs(n[0] - at))[1]
+    q0, q1 = at
+
+    def gap(n: tuple[int, str, int, int]) -> tuple[int, bool]:
+        """Characters between the attribution and the quote, and whether it stands after the quote; another quote
+        between them (its words blanked to spaces) puts the attribution out of reach."""
+        after = n[2] >= q1
+        between = (text[n[3]:q0] if n[3] <= q0 else text[q1:n[2]] if after else "").strip()
+        return len(between.replace(" ", "")) + (_NEXT_AFTER + 1) * ("   " in between), after
+
+    pronouns = [(m.start(), "", m.start(), m.end()) for m in PRONOUN_ATTRIBUTION.finditer(text)]
+    close = [n for n in named + pronouns if not (gap(n)[1] and gap(n)[0] > _NEXT_AFTER)]
+    # a pronoun next to the quote ("'…,' they said") is the attribution, and it names no one here
+    return min(close, key=lambda n: gap(n)[0])[1] or None if close else None
+
+
+def _colon_before(text: str, at: tuple[int, int] | int | None) -> bool:
+    """Whether, in the quote's own sentence, a colon introduces the quote ("…, joking: '…'") after words that are
+    not a pronoun's attribution ("It said in a statement: '…'" goes on from the sentence before)."""
+    return (isinstance(at, tuple) and text[:at[0]].rstrip().endswith(":")
+            and not PRONOUN_ATTRIBUTION.search(text[:at[0]]))
 
 
 def _same_speaker(speaker: str, who: str) -> bool:
@@ -191,15 +224,15 @@ def attribution_ok(article: Article, spans: list[Span], speaker: str) -> bool:
     """Whether the article attributes the quoted words to ``speaker`` near where they stand.
 
     The words outside quotation marks in the sentence holding the quote are read first: an attribution there
-    ('Rizzo added:', 'said the official') decides, by the one nearest the quote; with none the tool can read, the
+    ('Rizzo added:', 'said the official') decides, by the one next to the quote; with none the tool can read, the
     speaker named there (by name, alias, or as the same anonymous 'official') confirms it, and another attribution
     verb refutes it. A pronoun ('he said', 'it said') or no attribution sends the check to the sentences just
     before, then just after.
     """
     for text, at in _reading_order(article, spans):
         named = _speakers(text)
-        if named:
-            return _same_speaker(speaker, _nearest(named, at))
+        if who := _nearest(named, at, text) if named else None:
+            return _same_speaker(speaker, who)
         if speaker_in(speaker, text):
             return True
         if ATTRIBUTION.search(text) and not PRONOUN_ATTRIBUTION.search(text):
@@ -213,14 +246,22 @@ def attributed_speaker(article: Article, spans: list[Span], known: list[str] = (
     spelling ('Anthony Rizzo' for 'Rizzo'). ``None`` when no attribution the tool can read names anyone."""
     for text, at in _reading_order(article, spans):
         named = _speakers(text)
-        if named:
-            who = _nearest(named, at)
-            fuller = [k for k in known if k and not is_anonymous(k) and _spelled_as_name(k) and name_in(who, k)
-                      and name_in(k, who)]
+        if who := _nearest(named, at, text) if named else None:
+            fuller = [k for k in known if k and not is_anonymous(k) and _spelled_as_name(k)
+                      and _every_word_in(who, k)]
             return max(fuller, key=len) if fuller else who
-        if ATTRIBUTION.search(text) and not PRONOUN_ATTRIBUTION.search(text):
+        if named or _colon_before(text, at) or (ATTRIBUTION.search(text) and not PRONOUN_ATTRIBUTION.search(text)):
+            # its own speakers, none next to the quote; "Mick Jagger reacted on Twitter, joking: '…'" (the sentence
+            # introduces its quote itself, in words the tool cannot read); or an attribution it cannot read
             return None
     return None
+
+
+def _every_word_in(who: str, name: str) -> bool:
+    """Whether every word of an attribution's ``who`` stands in ``name``: 'Anthony Rizzo' spells out 'Rizzo', but
+    'Dorota Rynkiewicz' does not spell out 'Kasia Rynkiewicz' (her sister-in-law, in the Standard's report)."""
+    words = {w.lower() for w in re.findall(r"[\w'’.-]+", name)}
+    return all(w.lower() in words for w in re.findall(r"[\w'’.-]+", who))
 
 
 def _spelled_as_name(text: str) -> bool:

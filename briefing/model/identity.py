@@ -46,7 +46,8 @@ def request_key(article: Article, settings: Settings, *, model: str | None = Non
         "max_retries": settings.max_retries, "reask_grounding": reasks_grounding(settings),
         **({"rewrite": rewrite_hash()} if rewrites_copies(settings) else {}),  # the pass changes the answer
         "language": settings.language,
-        "text": article.text, "title": article.title, "source": article.source, "date": article.date,
+        "text": article.text, "split": article.split, "title": article.title, "source": article.source,
+        "date": article.date,
     }
     blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()

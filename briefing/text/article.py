@@ -11,6 +11,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar
 
+#: The sentence split the model's ``[n]`` ids refer to. A saved briefing records the one its answer was given
+#: over (:attr:`briefing.schema.ArticleInfo.split`), so that grounding its answer again maps the ids to the same
+#: sentences after the split improves. 1: stops and line breaks only; 2: also where run-on captions meet
+#: (:data:`_GLUED`).
+SPLIT_VERSION = 2
+
 # Abbreviations after which a period does not end a sentence.
 _ABBREV = {
     "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gen", "col", "lt", "sgt", "capt", "gov", "pres", "st", "jr",
@@ -23,6 +29,18 @@ _GERMAN_MONTHS = {"januar", "jänner", "februar", "feber", "märz", "april", "ma
 # A candidate sentence end: terminal punctuation, optional closing quotes/brackets, then whitespace.
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+)")
 _PARA = re.compile(r"\n\s*\n|\n(?=\s*[A-Z“\"])")
+# Words that open a sentence and are seldom capitalised inside one; followed by a lower-case word they start a new
+# sentence even with no full stop before them. Web pages lose the stops of their photo captions and embedded posts
+# when their text is extracted ("... to reduce the weight of the popular treat The move has resulted in ..."), so
+# without this one "sentence" runs on over several captions and is cited, and checked, as one.
+_OPENERS = ("The", "A", "An", "It", "He", "She", "They", "We", "This", "That", "These", "Those", "His", "Her",
+            "Their", "Its", "There", "Many", "Some", "One", "Two", "Three", "Hundreds", "Dozens", "Thousands",
+            "Scores", "Other")
+# Where a run-on caption ends: two or more spaces between words, a lower-case word or a number followed by an
+# opener and a lower-case word, or a page's furniture ("Scroll down for video").
+_GLUED = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)"
+                    r"|(?<=[a-z0-9%])[ \t](?=(?:" + "|".join(_OPENERS) + r")[ \t][a-z])"
+                    r"|(?<=\bScroll down for video)[ \t]+(?=\S)")
 
 
 @dataclass(frozen=True)
@@ -42,11 +60,12 @@ class Article:
     author: str | None = None
     date: str | None = None  # ISO reference date for relative dates, when known
     language: str | None = None
+    split: int = SPLIT_VERSION  #: the sentence split (:data:`SPLIT_VERSION`); a saved answer's own for a reground
     meta: dict = field(default_factory=dict)
 
     @cached_property
     def sentences(self) -> list[Sentence]:
-        return split_sentences(self.text)
+        return split_sentences(self.text, self.split)
 
     @cached_property
     def addressed_to_model(self) -> list[int]:
@@ -67,7 +86,8 @@ class Article:
         return len(self.text.split())
 
     #: The fields a briefing stores about its article (:class:`briefing.schema.ArticleInfo`).
-    INFO_FIELDS: ClassVar[tuple[str, ...]] = ("text", "title", "source", "url", "author", "date", "language")
+    INFO_FIELDS: ClassVar[tuple[str, ...]] = ("text", "title", "source", "url", "author", "date", "language",
+                                              "split")
 
     def info(self) -> Any:
         """The article as a briefing stores it (:class:`~briefing.schema.ArticleInfo`)."""
@@ -111,8 +131,21 @@ def _ordinal_date(block: str, dot_at: int, nxt: str) -> bool:
     return False
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """Split text into sentences with exact offsets; whitespace between sentences belongs to none."""
+def _unglued(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A sentence span cut where run-on captions meet (:data:`_GLUED`); one span when there is no such place."""
+    out = []
+    for m in _GLUED.finditer(text, start, end):
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, end))
+    return out
+
+
+def split_sentences(text: str, version: int = SPLIT_VERSION) -> list[Sentence]:
+    """Split text into sentences with exact offsets; whitespace between sentences belongs to none. ``version``
+    (:data:`SPLIT_VERSION`) is the split to use: an older one gives the sentences an older answer's ids meant."""
+    if version not in (1, 2):
+        raise ValueError(f"unknown sentence split {version!r}")
     spans: list[tuple[int, int]] = []
     for b0, b1 in _blocks(text):
         block = text[b0:b1]
@@ -128,6 +161,8 @@ def split_sentences(text: str) -> list[Sentence]:
             spans.append((b0 + start, b0 + m.end()))
             start = m.end()
         spans.append((b0 + start, b1))
+    if version >= 2:
+        spans = [piece for span in spans for piece in _unglued(text, *span)]
     out: list[Sentence] = []
     for s, e in spans:
         seg = text[s:e]

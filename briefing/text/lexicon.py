@@ -20,17 +20,18 @@ against""".split())
 
 #: A verb or phrase that attributes words to someone ("said", "according to").
 ATTRIBUTION = re.compile(r"\b(said|says|say|saying|told|tells|according to|added|adds|adding|stated|states|"
-                         r"replied|declared|wrote|writes|insisted|noted|asked|explained|warned|stressed|"
-                         r"sagte|sagt|erklärte|betonte)\b", re.I)  # German verbs: #18
+                         r"replied|declared|wrote|writes|writing|tweeted|tweets|tweeting|insisted|noted|asked|"
+                         r"explained|warned|stressed|sagte|sagt|erklärte|betonte)\b", re.I)  # German verbs: #18
 
 #: The verbs an attribution names its speaker with, before them ("Rizzo added") ...
-SPEECH_VERBS = (r"(?:said|says|told|tells|added|adds|stated|states|replied|declared|wrote|writes|insisted|noted|"
+SPEECH_VERBS = (r"(?:said|says|told|tells|added|adds|stated|states|replied|declared|wrote|writes|tweeted|insisted|"
+                r"noted|"
                 r"explained|warned|stressed|sagte|sagt|erklärte|betonte)")
 #: ... and after them, right after a quote ('"…," said Rizzo').
 SPEECH_VERBS_AFTER = r"(?:said|says|added|adds|replied|wrote|writes|sagte|sagt|erklärte|betonte)"
 
 #: "he said", "said she": an attribution that points back to a speaker named before.
-PRONOUN_ATTRIBUTION = re.compile(r"\b(he|she|they|it)\s+(said|says|added|told|replied|stated)\b|"
+PRONOUN_ATTRIBUTION = re.compile(r"\b(he|she|they|it)\s+(said|says|added|told|replied|stated|wrote|tweeted)\b|"
                                  r"\b(said|says|added|replied)\s+(he|she|they)\b", re.I)
 
 #: Words of an unnamed speaker: 'a senior US official', 'the spokesperson', 'sources'.
@@ -103,7 +104,8 @@ NAME_PARTICLES = r"de|del|da|van|von|bin|al-\w+"
 WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 #: Capitalised words that open a sentence or name a day, never a speaker.
 NOT_NAMES = re.compile(rf"(?:{WEEKDAY}|Today|Yesterday|"
-                       r"It|He|She|They|We|I|This|That|There|But|And|The|A|An|In|On|At|When|After)\b")
+                       r"It|He|She|They|We|I|This|That|There|But|And|The|A|An|In|On|At|When|After|"
+                       r"One|Another|Others|Some|Many|Both)\b")
 
 #: The nouns and adjectives that make a lower-case phrase a place ("a rural village of Hebei Province", "the
 #: Sandilands commuter train stop", "downtown Seattle"), not a circumstance ("in the wake of Brexit").

@@ -92,7 +92,7 @@ def records(name: str) -> list[dict]:
     from briefing.text.article import Article
 
     b = Briefing.model_validate_json((HERE / "briefings" / name).read_text(encoding="utf-8"))
-    sents = Article(b.article.text).sentences
+    sents = Article.from_info(b.article).sentences
     ex = b.extraction
     answer = answer_of(b)  # the model's quotes in the order a re-grounding sees them
     src, commit = SOURCES[name]
