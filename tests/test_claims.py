@@ -397,3 +397,23 @@ def test_a_name_that_opens_a_claim_is_whole_and_may_stand_as_its_acronym():
     assert fact_problems(claim, usatoday) == []
     assert fact_problems("Rail Safety Board says the tram was traveling at a higher speed", usatoday) == [
         "'Rail Safety Board' is not named in the cited sentences"]
+
+
+def test_a_list_of_names_is_one_clause():
+    """The Sun's victims report (eval/long): "Victims include Donald Collett, Philip Logan and Robert Huxley" over
+    "They are Donald Collett, 62, from Croydon, and Philip Logan, 52, and 63-year-old Robert Huxley, both from New
+    Addington." was checked clause by clause at its commas, so "Victims include Donald Collett" alone fell short;
+    a list of names belongs to its clause. A clause of facts joined by a comma is still checked on its own."""
+    from briefing.grounding.claims import _clauses, overlap_problems
+
+    evidence = ("They are Donald Collett, 62, from Croydon, and Philip Logan, 52, and 63-year-old Robert Huxley, "
+                "both from New Addington.")
+    assert _clauses("Victims include Donald Collett, Philip Logan and Robert Huxley") == [
+        "Victims include Donald Collett, Philip Logan and Robert Huxley"]
+    assert _clauses("Donald Collett, Philip Logan and Robert Huxley died in the accident") == [
+        "Donald Collett, Philip Logan and Robert Huxley died in the accident"]
+    assert _clauses("Gunman opens fire in Seattle, police searching") == ["Gunman opens fire in Seattle",
+                                                                           "police searching"]
+    assert overlap_problems("Victims include Donald Collett, Philip Logan and Robert Huxley", evidence, False) == []
+    assert overlap_problems("Donald Collett, Philip Logan and Robert Huxley, all from Croydon, were named", evidence,
+                            False)

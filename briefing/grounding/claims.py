@@ -102,7 +102,7 @@ def overlap_problems(claim: str, evidence: str, located: bool) -> list[str]:
     parts = [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", claim) if content_words(p)] or [claim]
     # and each clause: a synthesis that joins two facts ("Gunman opens fire in Seattle, police searching") is
     # stated only when both are; a clause's share is its own, not diluted by the other's words
-    parts += [c for p in parts for c in re.split(r";\s*|,\s+|\s+and\s+", p) if c != p and content_words(c)]
+    parts += [c for p in parts for c in _clauses(p) if c != p and content_words(c)]
     for part in parts:
         share = overlap(part, evidence)
         if share < floor:
@@ -124,6 +124,32 @@ def overlap_problems(claim: str, evidence: str, located: bool) -> list[str]:
             return [f"the {'sentences found' if located else 'cited sentences'} do not say '{verb}'"]
     denied = negated(claim, evidence)
     return [f"the cited sentences say '{denied[0]}' only under a negation"] if denied else []
+
+
+_NAME_ONLY = re.compile(r"(?:[A-Z][\w'’.-]*\s*)+")
+
+
+def _clauses(text: str) -> list[str]:
+    """A claim's clauses, at ";", "," and "and" — but a list of names is one phrase, kept with the clause it
+    belongs to: "Donald Collett, Philip Logan and Robert Huxley died in the accident" is one clause, not "Robert
+    Huxley died in the accident" checked alone (the Sun's victims report, eval/long), and "… named the victims as
+    Donald Collett, Philip Logan and Robert Huxley" does not leave "Robert Huxley" as a clause of its own."""
+    pieces = re.split(r"(;\s*|,\s+|\s+and\s+)", text)
+    texts, seps = pieces[0::2], pieces[1::2]
+    out: list[str] = []
+    opening = ""  # names before the clause they open: "A, B and C died"
+    for i, piece in enumerate(texts):
+        before = seps[i - 1] if i else ";"
+        after = seps[i] if i < len(seps) else ""
+        if _NAME_ONLY.fullmatch(piece.strip()) and not after.startswith(";"):
+            if out and not opening and not before.startswith(";"):
+                out[-1] += before + piece  # the list goes on from the clause before: "… as A, B and C"
+            else:
+                opening += piece + after
+            continue
+        out.append(opening + piece)
+        opening = ""
+    return out + ([opening] if opening else [])
 
 
 _SUBJECT_VERB = re.compile(r"^\W*(?:The\s+)?(?:(?:(?!The\b)[A-Z][\w'’-]*\s+){2,}(?:(?:was|were|is|are|has|have|had|"
