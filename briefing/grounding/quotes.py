@@ -136,7 +136,7 @@ def _outside(article: Article, regions: tuple[tuple[int, int], ...], j: int) -> 
     return "".join(chars)
 
 
-def _reading_order(article: Article, spans: list[Span]) -> list[tuple[str, int | None]]:
+def _reading_order(article: Article, spans: list[Span]) -> list[tuple[str, tuple[int, int] | int | None]]:
     """Where the attribution of a quote may stand, in the order it is read: the sentence where its quotation
     marks open (with the quote's offset in it), the sentence where they close (a quote of several sentences is
     attributed after its end: '"… Louder!" said another.'), then the sentences just before, then just after;
@@ -203,7 +203,7 @@ def _nearest(named: list[tuple[int, str, int, int]], at: tuple[int, int] | int |
     pronouns = [(m.start(), "", m.start(), m.end()) for m in PRONOUN_ATTRIBUTION.finditer(text)]
     close = [n for n in named + pronouns if not (gap(n)[1] and gap(n)[0] > _NEXT_AFTER)]
     # a pronoun next to the quote ("'…,' they said") is the attribution, and it names no one here
-    return min(close, key=lambda n: gap(n)[0])[1] or None if close else None
+    return (min(close, key=lambda n: gap(n)[0])[1] or None) if close else None
 
 
 def _colon_before(text: str, at: tuple[int, int] | int | None) -> bool:
