@@ -405,30 +405,27 @@ def test_a_known_description_is_no_fuller_spelling_of_the_speaker():
     assert attributed_speaker(article, spans, ["Toblerone Ltd"]) == "Toblerone Ltd"  # a name, fuller spelled
 
 
+def _long_article(name: str) -> Article:
+    """An article of the long-article eval corpus (eval/long/corpus), as the pipeline reads its text."""
+    import json
+
+    return Article(json.loads((ROOT / "eval" / "long" / "corpus" / name).read_text(encoding="utf-8"))["text"])
+
+
 def test_the_tool_never_takes_a_quote_longer_than_a_quote():
     """The Sun's tram report (eval/long/corpus) has a quotation that runs past 400 characters where the text lost
     a closing mark: the tool's picks skip it (it crashed the first run of the default that takes quotes by the
     tool, in benchmarks/long.py)."""
-    import json
-
     from briefing.grounding.finalize import article_quotes
     from briefing.grounding.quotes import regions_of
     from briefing.schema import Quote, max_length
-    from tests.helpers import ROOT
 
-    doc = json.loads((ROOT / "eval" / "long" / "corpus" / "croydon-tram-victims-named-thesun-1296w.json").read_text())
-    article = Article(doc["text"])
+    article = _long_article("croydon-tram-victims-named-thesun-1296w.json")
     cap = max_length(Quote, "text")
     assert cap == 400
-    assert any(e - s > cap for s, e in regions_of(doc["text"]))
+    assert any(e - s > cap for s, e in regions_of(article.text))
     picked = article_quotes(article, limit=10)
     assert picked and all(len(q.text) <= cap for q in picked)
-
-
-def _long_article(name: str) -> Article:
-    import json
-
-    return Article(json.loads((ROOT / "eval" / "long" / "corpus" / name).read_text(encoding="utf-8"))["text"])
 
 
 def test_an_attribution_far_after_a_quote_in_run_on_captions_is_not_its_speaker():
@@ -440,7 +437,6 @@ def test_an_attribution_far_after_a_quote_in_run_on_captions_is_not_its_speaker(
     '…'") to people named in the captions before them."""
     from briefing.grounding.finalize import article_quotes
     from briefing.grounding.quotes import attributed_speaker
-
     from briefing.schema import Span
 
     article = _long_article("lady-gaga-trump-tower-dailymail-2697w.json")

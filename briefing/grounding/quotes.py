@@ -201,9 +201,10 @@ def _nearest(named: list[tuple[int, str, int, int]], at: tuple[int, int] | int |
         return len(between.replace(" ", "")) + (_NEXT_AFTER + 1) * ("   " in between), after
 
     pronouns = [(m.start(), "", m.start(), m.end()) for m in PRONOUN_ATTRIBUTION.finditer(text)]
-    close = [n for n in named + pronouns if not (gap(n)[1] and gap(n)[0] > _NEXT_AFTER)]
+    close = [(chars, n[1]) for n in named + pronouns for chars, after in [gap(n)]
+             if not (after and chars > _NEXT_AFTER)]
     # a pronoun next to the quote ("'…,' they said") is the attribution, and it names no one here
-    return (min(close, key=lambda n: gap(n)[0])[1] or None) if close else None
+    return (min(close, key=lambda c: c[0])[1] or None) if close else None
 
 
 def _colon_before(text: str, at: tuple[int, int] | int | None) -> bool:

@@ -144,7 +144,7 @@ def _unglued(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def split_sentences(text: str, version: int = SPLIT_VERSION) -> list[Sentence]:
     """Split text into sentences with exact offsets; whitespace between sentences belongs to none. ``version``
     (:data:`SPLIT_VERSION`) is the split to use: an older one gives the sentences an older answer's ids meant."""
-    if version not in (1, 2):
+    if not 1 <= version <= SPLIT_VERSION:
         raise ValueError(f"unknown sentence split {version!r}")
     spans: list[tuple[int, int]] = []
     for b0, b1 in _blocks(text):

@@ -25,8 +25,7 @@ ATTRIBUTION = re.compile(r"\b(said|says|say|saying|told|tells|according to|added
 
 #: The verbs an attribution names its speaker with, before them ("Rizzo added") ...
 SPEECH_VERBS = (r"(?:said|says|told|tells|added|adds|stated|states|replied|declared|wrote|writes|tweeted|insisted|"
-                r"noted|"
-                r"explained|warned|stressed|sagte|sagt|erklärte|betonte)")
+                r"noted|explained|warned|stressed|sagte|sagt|erklärte|betonte)")
 #: ... and after them, right after a quote ('"…," said Rizzo').
 SPEECH_VERBS_AFTER = r"(?:said|says|added|adds|replied|wrote|writes|sagte|sagt|erklärte|betonte)"
 
