@@ -17,7 +17,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from briefing.roles import Role
 
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 
 #: ICD 203 likelihood bands, lowest to highest, with their probability ranges.
 LIKELIHOOD_BANDS: dict[str, str] = {
@@ -331,6 +331,26 @@ class CopiedRun(BaseModel):
                                                            "it, in a row), or None.")
 
 
+class CopiedItem(BaseModel):
+    """An item whose own words copy more than 25 words of the article in a row, after the model's rewrite and the
+    tool's shortening (:mod:`briefing.grounding.uncopy`): left out of the page when unsupported, else shown."""
+
+    model_config = ConfigDict(extra="forbid")
+    path: str = Field(description="Where the model put it (`key_points[2]`, `outlook[1]` ...).")
+    copied: CopiedRun = Field(description="The run it copies.")
+    left_out: bool = Field(description="Left out of the page (it was not supported either).")
+
+    @property
+    def note(self) -> str:
+        """ "key point 3 (27 words in a row)": the item as a reader counts it."""
+        from briefing.sections import BY_NAME
+
+        name, _, rest = self.path.partition("[")
+        section = BY_NAME.get(name)
+        label = f"{section.label[0] if section else name} {int(rest.rstrip(']') or 0) + 1}"
+        return f"{label} ({self.copied.words} words in a row)"
+
+
 class Grounding(BaseModel):
     """What the briefing could and could not support from the article."""
 
@@ -351,6 +371,17 @@ class Grounding(BaseModel):
     bottom_line_copy: CopiedRun | None = Field(
         default=None, description="The bottom line's longest run copied from the article, and the sentence it "
                                   "copies if it copies one (None: not checked, as before schema 1.3).")
+    copied_items: list[CopiedItem] = Field(
+        default_factory=list, description="Items whose text copies more than 25 words of the article in a row: "
+                                          "left out when unsupported, else shown (schema 1.5; none before).")
+
+    @property
+    def left_out(self) -> list[CopiedItem]:
+        return [c for c in self.copied_items if c.left_out]
+
+    @property
+    def copied_shown(self) -> list[CopiedItem]:
+        return [c for c in self.copied_items if not c.left_out]
 
     @property
     def figure(self) -> str:

@@ -119,3 +119,74 @@ def test_an_item_that_says_nothing_is_no_item():
                     Position(party="Harborview Medical Center", stance="Not specified", ev=[6])]
     drop_repeats(ex)
     assert [p.party for p in ex.positions] == ["Seattle Police Department"]
+
+
+def _reground(name: str):
+    from briefing.eval.checker import reground
+    from briefing.schema import Briefing
+
+    saved = Briefing.model_validate_json((ROOT / "tests" / "data" / "answers" / name).read_text(encoding="utf-8"))
+    return reground(saved)
+
+
+def test_asides_of_the_articles_sentences_are_dropped():
+    from briefing.grounding.uncopy import without_asides
+
+    # sentences of the eval's articles, as the model copied them
+    assert without_asides("The shooting stemmed from 'some type of personal argument', Robert Merner, assistant "
+                          "chief of the Seattle Police Department, said.") == \
+        "The shooting stemmed from 'some type of personal argument', Merner said."
+    assert without_asides("Martin Bamford, 30, from Croydon, one of those on the tram, recalled it speeding up.") == \
+        "Martin Bamford, one of those on the tram, recalled it speeding up."
+    assert without_asides("Floral tributes: A bank of bouquets at the scene (PA) Six men and one woman died") == \
+        "Floral tributes: A bank of bouquets at the scene Six men and one woman died"
+    plain = "Three men and a woman were named among the dead by friends and relatives"
+    assert without_asides(plain) == plain
+
+
+def test_a_copied_key_point_without_its_speakers_title_copies_no_more_than_25_words():
+    """Corpus article 04, the local default's answer: its second key point is the article's sentence, 31 words in
+    a row; the model's rewrite was refused. Without the speaker's title it copies 16 and is still ✓."""
+    new, items = _reground("seattle-04-brief.json")
+    point = new.extraction.key_points[1]
+    assert point.text.endswith("'some type of personal argument', Merner said.")
+    assert point.supported and not point.problems
+    sentences = _sentences(new.article.text)
+    assert copied_run(point.text, sentences).words <= 25
+    assert new.grounding.copied_items == []
+
+
+def test_an_unsupported_copy_is_left_out_and_a_supported_one_shown_and_named():
+    """The Standard's long tram report, the local default's answer: outlook 2's basis is a 31-word run of the
+    article and the item is not supported: it is left out. Key point 3 copies 27 words and is supported: it stays,
+    and the page says that it copies."""
+    from briefing.output.render import render
+    from briefing.schema import Briefing
+
+    new, items = _reground("standard-1142w-brief.json")
+    assert [(c.path, c.copied.words, c.left_out) for c in new.grounding.copied_items] == \
+        [("key_points[2]", 27, False), ("outlook[1]", 31, True)]
+    assert items["outlook[1]"] not in new.extraction.outlook and len(new.extraction.outlook) == 1
+    assert items["key_points[2]"] in new.extraction.key_points and items["key_points[2]"].supported
+    md = render(new, "md")
+    assert "Copied word for word from the article: key point 3 (27 words in a row)." in md
+    assert "Left out, unsupported and copied word for word from the article: outlook item 2 (31 words in a row)." \
+        in md
+    assert "left out, unsupported and copied word for word" in render(new, "html")
+    assert Briefing.model_validate_json(new.model_dump_json()).grounding.left_out == new.grounding.left_out
+
+
+def test_the_one_item_a_section_must_have_is_never_left_out():
+    from briefing.grounding.uncopy import shorten_copies
+    from briefing.schema import Point
+
+    ex = Extraction.model_validate(extraction())
+    sentences = _sentences((ROOT / "examples" / "vienna-talks.txt").read_text(encoding="utf-8"))
+    copy = Point(text=sentences[7], ev=[8], supported=False, problems=["unsupported"])  # 31 words in a row
+    others = [Point(text="Talks in Vienna", ev=[4]), Point(text="Eight hours of talks", ev=[4])]
+    ex.key_points = [copy, *others]  # a briefing has at least three
+    found = shorten_copies(ex, sentences, lambda path, item: ["unsupported"])
+    assert ex.key_points == [copy, *others] and [(c.path, c.left_out) for c in found] == [("key_points[0]", False)]
+    ex.key_points.append(Point(text="Biden to visit Asia", ev=[18]))
+    found = shorten_copies(ex, sentences, lambda path, item: ["unsupported"])
+    assert copy not in ex.key_points and len(ex.key_points) == 3 and [c.left_out for c in found] == [True]

@@ -465,3 +465,51 @@ def test_one_who_writes_is_no_speakers_name():
     tragic = locate(article.text, "It's a tragic moment for us")
     assert attributed_speaker(article, tragic, known=["Dorota Rynkiewicz"]) == "Kasia Rynkiewicz"
     assert attributed_speaker(article, tragic, known=["Kasia Rynkiewicz", "Dorota Rynkiewicz"]) == "Kasia Rynkiewicz"
+
+
+def _snapshot(name: str):
+    """A labelled set's frozen briefing (tests/data/claims/briefings), grounded again with the current code."""
+    from briefing.eval.checker import reground
+
+    return reground(Briefing.model_validate_json(
+        (ROOT / "tests" / "data" / "claims" / "briefings" / name).read_text(encoding="utf-8")))
+
+
+def test_a_name_the_cited_sentence_lacks_is_found_in_a_second_sentence_on_the_same_thing():
+    """The Guardian's long tram report, the local default's answer: "Seven people killed and more than 50 taken to
+    hospital after a tram crash near Sandilands junction" cites the lead, which does not name Sandilands; the
+    sentence that places the crash there joins the evidence, and the claim is ✓ (labelled so, for that evidence)."""
+    new, items = _snapshot("long-croydon-tram-driver-theguardian-1232w.json")
+    point = items["key_points[0]"]
+    assert point.supported and point.located
+    assert [sp.text[:40] for sp in point.evidence] == ["At least seven people have been killed a",
+                                                      "The crash occurred near to Sandilands ju"]
+    for sp in point.evidence:  # exact slices of the article, in its order
+        assert new.article.text[sp.start:sp.end] == sp.text
+    assert point.evidence[0].end < point.evidence[1].start
+
+
+def test_a_partys_name_or_an_outlooks_is_never_taken_from_another_sentence():
+    """"Trump Organization: Opposing Trump victory" (the corpus's Lady Gaga report): the Trump Organization is named
+    only in a sentence about Trump Tower, which states no stance of it; "Lady Gaga and Demi Lovato will leave the
+    United States if Trump was elected" (the long report's lead): Gaga is named in a caption that says no such
+    thing. Neither is completed."""
+    _, items = _snapshot("brief13-05-lady-gaga-trump-tower-protest-independent.json")
+    assert not items["positions[1]"].supported
+    assert len(items["positions[1]"].evidence) == 1
+    _, items = _snapshot("lead-lady-gaga-trump-tower-dailymail-2697w.json")
+    assert not items["outlook[0]"].supported
+
+
+def test_an_events_date_is_never_taken_from_a_sentence_on_someone_elses_act():
+    """The committed example's answer: "Sullivan meets Wang Yi", dated "Munich Security Conference". The sentence
+    with that date is on Blinken's meeting with Wang Yi; it does not complete the event's evidence."""
+    from briefing.eval.checker import reground
+
+    saved = Briefing.model_validate_json(
+        (ROOT / "tests" / "data" / "answers" / "example-vienna-talks-5e14353.json").read_text(encoding="utf-8"))
+    _, items = reground(saved)
+    event = items["timeline[1]"]
+    assert event.what == "Sullivan meets Wang Yi" and event.date == "Munich Security Conference"
+    assert not event.supported
+    assert not any("Munich" in sp.text for sp in event.evidence)

@@ -46,6 +46,12 @@ class Verdict:
 
     @property
     def supported(self) -> bool:
+        """The label for the evidence shown now: a claim shown over other evidence than it was labelled on is
+        read by its ``relabels`` entry for that evidence, when one was written (the tool found more of the article
+        since), else by its label."""
+        for again in self.label.get("relabels", []):
+            if again["evidence"] == self.evidence:
+                return again["label"] == "supported"
         return self.label["label"] == "supported"
 
     @property
@@ -191,6 +197,7 @@ def measure(labels: list[dict[str, Any]] | None = None, briefings: str | Path | 
             out.skipped.append(f"{lab['file']} {lab['path']}")
             continue
         text = shown_text(kind, item)
-        shown = bool(item.supported) and text == lab["text"]  # another claim shown now is not the labelled one
+        left_out = lab["path"] in {lo.path for lo in new.grounding.left_out}  # off the page: copied the article
+        shown = bool(item.supported) and text == lab["text"] and not left_out  # another claim is not the labelled one
         out.verdicts.append(Verdict(lab, shown, text, [sp.text for sp in item.evidence], list(item.problems)))
     return out

@@ -25,7 +25,8 @@ from briefing.schema import (Actor, BottomLine, Event, Item, Outlook, Point, Pos
                             max_length)
 from briefing.text.article import split_sentences
 from briefing.text.lexicon import (ACRONYM_ALIASES, ATTRIBUTION, BODY_WORDS, FORWARD, GROUP_HEADS, IRREGULAR_PAST,
-                                   LINKING_VERBS, NUMBER_WORDS, PLACE_NOUNS, STOP_WORDS, VERB_SYNONYMS)
+                                   LINKING_VERBS, NUMBER_WORDS, PLACE_NOUNS, STOP_WORDS, VERB_SYNONYMS,
+                                   WORD_SYNONYMS)
 
 #: Number words as the digits they stand for; beyond the figures of a count (:data:`NUMBER_WORDS`), a claim's
 #: "zero", "thousand" and "dozen" are numbers too.
@@ -68,7 +69,8 @@ def overlap(claim: str, evidence: str) -> float:
         return 1.0
     hay = normalize(evidence).lower()
     stems = {stem(w) for w in WORD.findall(hay)}
-    return sum(has_word(w, stems, hay) for w in words) / len(words)
+    return sum(has_word(w, stems, hay) or any(has_word(x, stems, hay) for x in WORD_SYNONYMS.get(w.lower(), ()))
+               for w in words) / len(words)
 
 
 _NEGATION = re.compile(r"\b(?:not|never|no|unrelated|without|n't)\b|n't\b", re.I)
@@ -472,6 +474,28 @@ def headline_problems(headline: str, sentences: list[str]) -> list[str]:
         problems.append(f"the number {', '.join(lost)} is not in the article")
     return problems
 
+
+
+def missing_problems(item: Item, evidence: str) -> list[str]:
+    """The problems of :func:`check_claim` that say a name, number or date in a key point, an event or a stance is
+    not in its evidence, as :func:`check_claim` words them: the part another sentence of the article can make good.
+    Not the party of a position or an event (the sentence that has it act must be the cited one), and not a bottom
+    line or an outlook (a synthesis, an expectation: their cited sentences must hold them)."""
+    if isinstance(item, Position):
+        return fact_problems(item.stance, evidence)
+    if isinstance(item, Event):
+        return fact_problems(item.what, evidence) + date_problems(item.date, evidence)
+    if type(item) is Point:
+        return fact_problems(item.text, evidence)
+    return []
+
+
+def event_subject(event: Event) -> str | None:
+    """Who acts in an event: its actor, else the first name of what it says ("Sullivan meets Wang Yi")."""
+    if event.who and not _NO_ONE.match(event.who):
+        return event.who
+    names = _names(event.what)
+    return names[0] if names else None
 
 
 def check_claim(item: Item, evidence: str) -> list[str]:

@@ -7,6 +7,7 @@ from briefing.grounding.copying import copied_run
 from briefing.grounding.match import content_words
 from briefing.grounding.names import names_not_in
 from briefing.grounding.claims import headline_problems
+from briefing.grounding.uncopy import shorten_copies
 from briefing.grounding.quotes import attributed_speaker, attribution_ok, regions_of
 from briefing.roles import fields_by_role
 from briefing.schema import CopiedRun, Extraction, Grounding, Quote, Span, claim_text, max_length
@@ -90,7 +91,12 @@ def finalize(ex: Extraction, article: Article) -> Grounding:
     """Summarise a checked extraction: move failed quotes aside, count support, flag the names the article does not
     contain (:func:`~briefing.grounding.names.names_not_in`, over the fields the schema marks). When no quote
     of the model's can be shown, the tool shows some the article attributes (:func:`article_quotes`), marked
-    ``chosen`` and left out of the figure."""
+    ``chosen`` and left out of the figure. First, a text that copies the article is said shorter or left out
+    (:mod:`~briefing.grounding.uncopy`)."""
+    from briefing.grounding.grounder import Grounder
+
+    sentences = [s.text for s in article.sentences]
+    copied = shorten_copies(ex, sentences, Grounder(article, strict=False).check_item)
     kept, dropped = [], []
     for q in ex.quotes:
         if not q.chosen:  # a briefing read back: the tool's own picks are made again below
@@ -103,10 +109,9 @@ def finalize(ex: Extraction, article: Article) -> Grounding:
     unknown = list(names_not_in(fields_by_role(ex), article.text))  # the shown quotes' speakers, not the dropped
     if not kept:
         ex.quotes = article_quotes(article, known=[a.name for a in ex.actors])
-    sentences = [s.text for s in article.sentences]
     run = copied_run(ex.bottom_line.text, sentences)
     return Grounding(supported=len(items) - len(unsupported), total=len(items) + len(dropped),
                      bottom_line_copy=CopiedRun(words=run.words, text=run.text, sentence=run.sentence),
                      unsupported=unsupported, dropped_quotes=dropped, unknown_names=unknown,
                      addressed_to_model=list(article.addressed_to_model),
-                     headline=headline_problems(ex.headline, sentences))
+                     headline=headline_problems(ex.headline, sentences), copied_items=copied)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from briefing.grounding.actors import placeholder_role, role_attached
-from briefing.grounding.claims import check_claim, expected
+from briefing.grounding.actors import named_in, placeholder_role, role_attached
+from briefing.grounding.claims import check_claim, date_problems, event_subject, expected, missing_problems
 from briefing.grounding.match import NormalizedText, content_words, locate, normalize
 from briefing.grounding.names import name_in
 from briefing.grounding.quotes import (attributed_speaker, attribution_ok, quoted_share, regions_of,
@@ -22,6 +22,12 @@ from briefing.schema import (Actor, Cited, Dateline, Event, Extraction, Item, Ou
 from briefing.text.article import Article
 from briefing.text.dateline import find_dateline
 from briefing.text.lexicon import PLOVER_CUES
+
+
+#: The share of an item's content words a sentence must hold to complete its evidence (:meth:`Grounder._completing`).
+COMPLETE_OVERLAP = 0.34
+#: How many such sentences, nearest the cited ones first, are tried.
+COMPLETE_TRIES = 5
 
 
 @dataclass
@@ -97,12 +103,43 @@ class Grounder:
             problems.append("the cited sentences do not say that this is expected, planned or under way")
         if not problems:  # the words overlap: do the sentences state it? (#15)
             problems.extend(check_claim(item, " ".join(span.text for span in item.evidence)))
+            if problems and set(problems) <= set(missing_problems(item, " ".join(sp.text for sp in item.evidence))):
+                more = self._completing(item, ids, words)
+                if more is not None:  # a second sentence of the article states what the cited ones lack
+                    item.evidence.append(Span(text=more.text, start=more.start, end=more.end))
+                    item.evidence.sort(key=lambda sp: sp.start)
+                    item.located = True
+                    problems = []
         if problems and isinstance(item, Actor) and item.role and name_in(item.name, self.article.text):
             found = self._attaching(item)
             if found is not None:  # the sentence that gives this actor this role (a long article's wrong id)
                 item.evidence, item.located = [Span(text=found.text, start=found.start, end=found.end)], True
                 return []
         return problems
+
+    def _completing(self, item: Cited, ids: list[int], words: set[str]):
+        """One more sentence of the article with which the evidence states the whole item (its date, a name, a
+        number the cited sentences lack: "Wednesday morning" from the lead for an event the cited sentence tells
+        without it): among the sentences on the same subject (:data:`COMPLETE_OVERLAP` of the item's words),
+        nearest first, the first with which every check passes; else None."""
+        n = len(self.article.sentences)
+        near = min(ids) if ids else 1
+        pool = [i for i in range(1, n + 1) if i not in ids and i not in self._blocked
+                and self._overlap(words, [i]) >= COMPLETE_OVERLAP]
+        # the date of an event comes from a sentence on that event: one that names who acts ("Sullivan meets Wang
+        # Yi" does not take its date from "Blinken met Wang Yi … at the Munich Security Conference")
+        cited = " ".join(self.article.sentences[j - 1].text for j in ids)
+        subject = event_subject(item) if isinstance(item, Event) and date_problems(item.date, cited) else None
+        for i in sorted(pool, key=lambda i: abs(i - near))[:COMPLETE_TRIES]:
+            if subject and not named_in(subject, self.article.sentences[i - 1].text):
+                continue
+            joined = sorted([*ids, i])
+            text = " ".join(self.article.sentences[j - 1].text for j in joined)
+            if isinstance(item, Outlook) and not expected(item.text, text):
+                continue
+            if not check_claim(item, text):
+                return self.article.sentences[i - 1]
+        return None
 
     def _attaching(self, actor: Actor):
         """The first sentence of the article that attaches ``actor.role`` to ``actor.name`` (a title before the

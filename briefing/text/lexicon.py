@@ -73,6 +73,13 @@ VERB_SYNONYMS = {"won": ("win", "victory", "beat", "triumph", "champion"), "wins
                  "defeated": ("beat", "beaten", "victory", "won", "defeat"), "beat": ("defeat", "victory", "won"),
                  "killed": ("died", "dead", "death"), "died": ("killed", "dead", "death")}
 
+#: Words a claim may use for the article's ("died" for "named among the dead", "protests" for "demonstrations"):
+#: the word overlap of :func:`briefing.grounding.claims.overlap` counts them as the article's.
+WORD_SYNONYMS = {"died": ("dead", "death"), "dead": ("died", "death"), "death": ("died", "dead"),
+                 "deaths": ("died", "dead"), "protest": ("demonstration",), "protests": ("demonstrations",),
+                 "protesters": ("demonstrators",), "demonstration": ("protest",), "demonstrations": ("protests",),
+                 "demonstrators": ("protesters",)}
+
 #: Role words and the words a text attaches to a person in their place ("Hillary superfan Katy Perry" is a
 #: supporter, "the other three people killed … named as A, B and C" victims, "victory against the Cleveland
 #: Indians" an opponent): each role word stands for itself too.
