@@ -275,6 +275,14 @@ def max_length(model: type[BaseModel], field: str) -> int | None:
     return next((m.max_length for m in info.metadata if getattr(m, "max_length", None) is not None), None)
 
 
+def min_length(model: type[BaseModel], field: str) -> int:
+    """The ``min_length`` bound of ``model.field`` (the fewest items a briefing's section holds), or 0."""
+    info = model.model_fields.get(field)
+    if info is None:
+        return 0
+    return next((m.min_length for m in info.metadata if getattr(m, "min_length", None) is not None), 0)
+
+
 #: The field that holds what an item claims, in its own words (checked against its sentences, measured for
 #: copying, sent back by the rewrite pass).
 CLAIM_FIELD: dict[type, str] = {Point: "text", BottomLine: "text", Outlook: "text", Question: "text",

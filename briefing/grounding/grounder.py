@@ -102,9 +102,10 @@ class Grounder:
                 not expected(item.text, " ".join(span.text for span in item.evidence)):
             problems.append("the cited sentences do not say that this is expected, planned or under way")
         if not problems:  # the words overlap: do the sentences state it? (#15)
-            problems.extend(check_claim(item, " ".join(span.text for span in item.evidence)))
-            if problems and set(problems) <= set(missing_problems(item, " ".join(sp.text for sp in item.evidence))):
-                more = self._completing(item, ids, words)
+            evidence = " ".join(span.text for span in item.evidence)
+            problems.extend(check_claim(item, evidence))
+            if problems and set(problems) <= set(missing_problems(item, evidence)):
+                more = self._completing(item, ids, words, evidence)
                 if more is not None:  # a second sentence of the article states what the cited ones lack
                     item.evidence.append(Span(text=more.text, start=more.start, end=more.end))
                     item.evidence.sort(key=lambda sp: sp.start)
@@ -117,18 +118,17 @@ class Grounder:
                 return []
         return problems
 
-    def _completing(self, item: Cited, ids: list[int], words: set[str]):
+    def _completing(self, item: Cited, ids: list[int], words: set[str], cited: str):
         """One more sentence of the article with which the evidence states the whole item (its date, a name, a
         number the cited sentences lack: "Wednesday morning" from the lead for an event the cited sentence tells
         without it): among the sentences on the same subject (:data:`COMPLETE_OVERLAP` of the item's words),
-        nearest first, the first with which every check passes; else None."""
+        nearest first, the first with which every check passes; else None. ``cited``: the cited sentences' text."""
         n = len(self.article.sentences)
         near = min(ids) if ids else 1
         pool = [i for i in range(1, n + 1) if i not in ids and i not in self._blocked
                 and self._overlap(words, [i]) >= COMPLETE_OVERLAP]
         # the date of an event comes from a sentence on that event: one that names who acts ("Sullivan meets Wang
         # Yi" does not take its date from "Blinken met Wang Yi … at the Munich Security Conference")
-        cited = " ".join(self.article.sentences[j - 1].text for j in ids)
         subject = event_subject(item) if isinstance(item, Event) and date_problems(item.date, cited) else None
         for i in sorted(pool, key=lambda i: abs(i - near))[:COMPLETE_TRIES]:
             if subject and not named_in(subject, self.article.sentences[i - 1].text):

@@ -18,10 +18,7 @@ import re
 from typing import Any
 
 from briefing.grounding.copying import MAX_COPIED_RUN, copied_run
-from briefing.schema import CLAIM_FIELD, CopiedItem, CopiedRun, Extraction, Outlook
-
-#: The sections whose items may be left out (an item's own words: its claim, and an outlook's basis).
-SECTIONS = ("key_points", "positions", "timeline", "issues", "outlook", "open_questions")
+from briefing.schema import CLAIM_FIELD, CopiedItem, CopiedRun, Extraction, Outlook, min_length
 
 _NAME = r"[A-Z][\w'’.-]*(?:\s+(?:de|van|von|al|bin)?\s*[A-Z][\w'’.-]*)+"
 #: A bracket, and what a caption puts in one.
@@ -56,19 +53,15 @@ def shorten_copies(ex: Extraction, sentences: list[str], check: Any) -> list[Cop
                 continue
             if _said_shorter(path, item, name, without_asides(getattr(item, name)), sentences, check):
                 continue
-            section = path.split("[")[0]
-            out = (not item.supported and section in SECTIONS and len(getattr(ex, section)) > _min_items(section))
+            section = path.split("[")[0]  # an item of a list (not the bottom line), and not the one it must hold
+            items = getattr(ex, section)
+            out = not item.supported and isinstance(items, list) and len(items) > min_length(Extraction, section)
             if out:
-                getattr(ex, section).remove(item)
+                items.remove(item)
             found.append(CopiedItem(path=path, copied=CopiedRun(words=run.words, text=run.text,
                                                                  sentence=run.sentence), left_out=out))
             break
     return found
-
-
-def _min_items(section: str) -> int:
-    """The fewest items a briefing's ``section`` may hold (the schema's bound)."""
-    return next((m.min_length for m in Extraction.model_fields[section].metadata if hasattr(m, "min_length")), 0)
 
 
 def _said_shorter(path: str, item: Any, name: str, new: str, sentences: list[str], check: Any) -> bool:
@@ -76,10 +69,18 @@ def _said_shorter(path: str, item: Any, name: str, new: str, sentences: list[str
     the item (or did not before); whether it was put in place."""
     if new == getattr(item, name) or copied_run(new, sentences).words > MAX_COPIED_RUN:
         return False
+    return replace_text(path, item, name, new, check, must_hold=bool(item.supported))
+
+
+def replace_text(path: str, item: Any, name: str, new: str, check: Any, *, must_hold: bool) -> bool:
+    """Put ``new`` in the item's ``name`` field, the item grounded again by ``check(path, probe)`` (its evidence,
+    problems and ✓ become the new text's); refused when the new text has problems and ``must_hold`` (what it
+    replaces was supported). Whether it was put in place. The tool's shortening and the model's rewrite
+    (:mod:`briefing.model.rewrite`) both put their texts in place with it."""
     probe = item.model_copy(deep=True)
     setattr(probe, name, new)
     problems = check(path, probe)
-    if problems and item.supported:
+    if problems and must_hold:
         return False
     probe.problems, probe.supported = problems, not problems
     for field in type(probe).model_fields:

@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field, create_model
 from briefing.config import Settings
 from briefing.grounding.claims import cut_off, overlap
 from briefing.grounding.copying import MAX_COPIED_RUN, copied_run
+from briefing.grounding.uncopy import replace_text
 from briefing.schema import CLAIM_FIELD, BottomLine, Cited, Extraction, Outlook, Point, max_length
 from briefing.text.article import Article
 from briefing.usage import Usage
@@ -147,12 +148,6 @@ def _apply(target: Target, new: str, sentences: list[str], grounder: Any) -> boo
         return False
     if overlap(new, target.source) < SAME_FACT:
         return False  # "Same incident": not the text said again
-    probe = target.item.model_copy(deep=True)
-    setattr(probe, target.field, new)
-    problems = grounder.check_item(target.path, probe)
-    if problems and (target.item.supported or target.source != getattr(target.item, target.field)):
-        return False  # the copy was supported, or the text was cut off, and the rewrite is not: keep the original
-    probe.problems, probe.supported = problems, not problems
-    for name in type(probe).model_fields:
-        setattr(target.item, name, getattr(probe, name))
-    return True
+    # the copy was supported, or the text was cut off: a rewrite that is not supported leaves the original
+    return replace_text(target.path, target.item, target.field, new, grounder.check_item,
+                        must_hold=bool(target.item.supported) or target.source != getattr(target.item, target.field))
