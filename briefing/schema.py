@@ -17,7 +17,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from briefing.roles import Role
 
-SCHEMA_VERSION = "1.5"
+SCHEMA_VERSION = "1.6"
 
 #: ICD 203 likelihood bands, lowest to highest, with their probability ranges.
 LIKELIHOOD_BANDS: dict[str, str] = {
@@ -347,16 +347,33 @@ class CopiedItem(BaseModel):
     path: str = Field(description="Where the model put it (`key_points[2]`, `outlook[1]` ...).")
     copied: CopiedRun = Field(description="The run it copies.")
     left_out: bool = Field(description="Left out of the page (it was not supported either).")
+    item: dict[str, Any] | None = Field(
+        default=None, description="The item left out, as the model gave it, so that grounding the answer again "
+                                  "starts from all of it (schema 1.6; None when shown, or before).")
 
     @property
     def note(self) -> str:
         """ "key point 3 (27 words in a row)": the item as a reader counts it."""
-        from briefing.sections import BY_NAME
+        return f"{path_label(self.path)} ({self.copied.words} words in a row)"
 
-        name, _, rest = self.path.partition("[")
-        section = BY_NAME.get(name)
-        label = f"{section.label[0] if section else name} {int(rest.rstrip(']') or 0) + 1}"
-        return f"{label} ({self.copied.words} words in a row)"
+
+def path_label(path: str) -> str:
+    """An item's path as a reader counts it: ``key_points[2]`` is "key point 3"."""
+    from briefing.sections import BY_NAME
+
+    name, _, rest = path.partition("[")
+    section = BY_NAME.get(name)
+    return f"{section.label[0] if section else name} {int(rest.rstrip(']') or 0) + 1}"
+
+
+class EchoedItem(BaseModel):
+    """An item of the model's answer that repeats the prompt's example answer, not the article
+    (:mod:`briefing.grounding.echo`): left out of the page."""
+
+    model_config = ConfigDict(extra="forbid")
+    path: str = Field(description="Where the model put it (`positions[0]` ...).")
+    item: dict[str, Any] = Field(description="The item as the model gave it, so that grounding the answer again "
+                                             "starts from all of it.")
 
 
 class Grounding(BaseModel):
@@ -382,6 +399,9 @@ class Grounding(BaseModel):
     copied_items: list[CopiedItem] = Field(
         default_factory=list, description="Items whose text copies more than 25 words of the article in a row: "
                                           "left out when unsupported, else shown (schema 1.5; none before).")
+    echoed: list[EchoedItem] = Field(
+        default_factory=list, description="Paths, in the model's answer, of the items left out because they repeat "
+                                          "the prompt's example answer, not the article (schema 1.6; none before).")
 
     @property
     def left_out(self) -> list[CopiedItem]:
@@ -390,6 +410,11 @@ class Grounding(BaseModel):
     @property
     def copied_shown(self) -> list[CopiedItem]:
         return [c for c in self.copied_items if not c.left_out]
+
+    @property
+    def echoed_labels(self) -> list[str]:
+        """The items left out as echoes of the prompt's example, as a reader counts them ("position 1")."""
+        return [path_label(e.path) for e in self.echoed]
 
     @property
     def figure(self) -> str:

@@ -266,6 +266,18 @@ def test_an_outlook_item_needs_the_forward_cue_in_the_clause_that_states_it():
     assert not past_event("A fund is expected to be set up", fund)
 
 
+def test_what_the_evidence_says_is_under_way_is_an_outlook():
+    """The Standard's long tram report, the local default's outlook item: its sentence says the families "are being
+    supported" (under way), though the item's own words read like a headline's past ("supported by")."""
+    families = ('A British Transport Police spokesman: "Their families are being supported by specialist officers '
+                'and have requested that their privacy is respected at this difficult time.')
+    item = "Victims' families supported by specialist officers"
+    assert expected(item, families) and not past_event(item, families)
+    done = "Their families were supported by specialist officers."
+    assert not expected(item, done) and past_event(item, done)
+    assert expected("Police search for the gunman", "Police are searching for the gunman.")
+
+
 def test_a_second_verb_and_another_bodys_name_and_a_number_of_something_else_are_not_stated():
     tram = ("The crowded tram's derailment during the morning rush hour occurred during heavy rain at a point at which "
             "the track branches, The Telegraph reported.")

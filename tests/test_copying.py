@@ -190,3 +190,16 @@ def test_the_one_item_a_section_must_have_is_never_left_out():
     ex.key_points.append(Point(text="Biden to visit Asia", ev=[18]))
     found = shorten_copies(ex, sentences, lambda path, item: ["unsupported"])
     assert copy not in ex.key_points and len(ex.key_points) == 3 and [c.left_out for c in found] == [True]
+
+
+def test_a_left_out_copy_is_kept_for_grounding_the_answer_again():
+    """The saved briefing keeps the item it left out, so `briefing eval --reground` starts from the whole answer:
+    grounding the regrounded briefing again leaves out the same item, not the next one."""
+    from briefing.eval.checker import reground
+
+    once, _ = _reground("standard-1142w-brief.json")
+    twice, items = reground(once)
+    assert [(c.path, c.left_out) for c in twice.grounding.copied_items] == [("key_points[2]", False),
+                                                                           ("outlook[1]", True)]
+    assert items["outlook[1]"].basis == once.grounding.copied_items[1].item["basis"]
+    assert twice.extraction.outlook == once.extraction.outlook

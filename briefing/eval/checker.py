@@ -197,7 +197,9 @@ def measure(labels: list[dict[str, Any]] | None = None, briefings: str | Path | 
             out.skipped.append(f"{lab['file']} {lab['path']}")
             continue
         text = shown_text(kind, item)
-        left_out = lab["path"] in {lo.path for lo in new.grounding.left_out}  # off the page: copied the article
+        # off the page: copied the article, or repeated the prompt's example
+        off_page = {lo.path for lo in new.grounding.left_out} | {e.path for e in new.grounding.echoed}
+        left_out = lab["path"] in off_page
         shown = bool(item.supported) and text == lab["text"] and not left_out  # another claim is not the labelled one
         out.verdicts.append(Verdict(lab, shown, text, [sp.text for sp in item.evidence], list(item.problems)))
     return out

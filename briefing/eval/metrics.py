@@ -98,7 +98,7 @@ def grounding_metric(b: Briefing) -> dict[str, Any]:
     unverified += [f"dropped_quotes[{i}]" for i in range(len(b.grounding.dropped_quotes))]
     total = verified + len(unverified)
     return {"verified": verified, "total": total, "share": ratio(verified, total), "unverified": unverified,
-            "wrong_ids": wrong_ids}
+            "wrong_ids": wrong_ids, "echoed": [e.path for e in b.grounding.echoed]}
 
 
 def _stated_elsewhere(grounder, path: str, item) -> bool:

@@ -11,14 +11,20 @@ from briefing.schema import Briefing, Extraction
 
 
 def answer_of(b: Briefing) -> dict[str, Any]:
-    """The model's answer as a saved briefing holds it: its extraction with the withheld quotes put back and each
-    quote's speaker as the model named it, ready to be grounded again."""
+    """The model's answer as a saved briefing holds it: its extraction with the withheld quotes and the items left
+    out (copies, echoes of the prompt's example) put back, each quote's speaker as the model named it, ready to be
+    grounded again."""
     data = b.extraction.model_dump(mode="json")
     quotes = [q.model_dump(mode="json") for q in [*b.extraction.quotes, *b.grounding.dropped_quotes]
               if not q.chosen]
     for q in quotes:
         q["speaker"], q["model_speaker"] = q.get("model_speaker") or q["speaker"], None
     data["quotes"] = quotes
+    left_out = [(c.path, c.item) for c in b.grounding.copied_items if c.item is not None]
+    left_out += [(e.path, e.item) for e in b.grounding.echoed]
+    for path, item in sorted(left_out, key=lambda pi: int(pi[0].partition("[")[2].rstrip("]") or 0)):
+        section, _, index = path.partition("[")  # back where the model put it, the lower places first
+        data[section].insert(int(index.rstrip("]")), item)
     return data
 
 

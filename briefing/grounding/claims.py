@@ -408,24 +408,31 @@ _DONE = re.compile(r"\b(?:is|are|has been|have been)\s+(?:now\s+)?(?:\w+ed|set|m
 _WISH = re.compile(r"\b(?:if only|wish\w*)\b", re.I)
 
 
+#: A present progressive, what is under way now: "Their families are being supported", "police are searching".
+_UNDER_WAY = re.compile(r"\b(?:is|are)\s+(?:now\s+|still\s+)?(?:being\s+\w+(?:ed|en)|\w{3,}ing)\b", re.I)
+
+
 def past_event(claim: str, evidence: str) -> bool:
     """An outlook item that restates what happened: its own words report a completed action (a past-tense verb,
     or a present passive of a done thing, and no forward cue: "Blinken met Wang Yi …", "The US and China agreed
     to maintain …", "A fund is set up to support victims"), or the clause of its evidence that states it does
-    (no forward cue attached to the same clause)."""
+    (no forward cue attached to the same clause). A clause of the evidence that says it is under way ("Their
+    families are being supported …") makes a headline's participle ("Families supported …") no past event."""
+    best = _stating_clause(claim, evidence)
+    if best and _UNDER_WAY.search(best):
+        return False
     if not FORWARD.search(claim) and (_DONE.search(claim) or _PAST_VERB.search(claim) and
                                       not re.search(r"\b(is|are|continu\w*|remain\w*|still)\b", claim, re.I)):
         return True
-    best = _stating_clause(claim, evidence)
     return bool(best) and not FORWARD.search(best) and bool(_PAST_VERB.search(best))
 
 
 def expected(claim: str, evidence: str) -> bool:
     """Whether the evidence says that an outlook item is expected, planned or under way: a forward cue ("will",
-    "plans", "still", "continues") in the clause that states it, not elsewhere in the sentence, and not in a
-    wish."""
+    "plans", "still", "continues") or a present progressive ("are being supported") in the clause that states it,
+    not elsewhere in the sentence, and not in a wish."""
     best = _stating_clause(claim, evidence) or evidence
-    return bool(FORWARD.search(best)) and not _WISH.search(best)
+    return bool(FORWARD.search(best) or _UNDER_WAY.search(best)) and not _WISH.search(best)
 
 
 #: What makes a sentence leave a question open.

@@ -4,6 +4,7 @@ article does not contain), and the quotes the tool takes from the article when n
 from __future__ import annotations
 
 from briefing.grounding.copying import copied_run
+from briefing.grounding.echo import drop_echoes
 from briefing.grounding.match import content_words
 from briefing.grounding.names import names_not_in
 from briefing.grounding.claims import headline_problems
@@ -92,11 +93,14 @@ def finalize(ex: Extraction, article: Article) -> Grounding:
     contain (:func:`~briefing.grounding.names.names_not_in`, over the fields the schema marks). When no quote
     of the model's can be shown, the tool shows some the article attributes (:func:`article_quotes`), marked
     ``chosen`` and left out of the figure. First, a text that copies the article is said shorter or left out
-    (:mod:`~briefing.grounding.uncopy`)."""
+    (:mod:`~briefing.grounding.uncopy`), and an item that repeats the prompt's example answer is left out
+    (:mod:`~briefing.grounding.echo`)."""
     from briefing.grounding.grounder import Grounder
 
     sentences = [s.text for s in article.sentences]
+    paths = {id(item): path for path, item in ex.items()}
     copied = shorten_copies(ex, sentences, Grounder(article, strict=False).check_item)
+    echoed = drop_echoes(ex, article.text, paths)
     kept, dropped = [], []
     for q in ex.quotes:
         if not q.chosen:  # a briefing read back: the tool's own picks are made again below
@@ -114,4 +118,5 @@ def finalize(ex: Extraction, article: Article) -> Grounding:
                      bottom_line_copy=CopiedRun(words=run.words, text=run.text, sentence=run.sentence),
                      unsupported=unsupported, dropped_quotes=dropped, unknown_names=unknown,
                      addressed_to_model=list(article.addressed_to_model),
-                     headline=headline_problems(ex.headline, sentences), copied_items=copied)
+                     headline=headline_problems(ex.headline, sentences), copied_items=copied,
+                     echoed=echoed)

@@ -59,7 +59,8 @@ def shorten_copies(ex: Extraction, sentences: list[str], check: Any) -> list[Cop
             if out:
                 items.remove(item)
             found.append(CopiedItem(path=path, copied=CopiedRun(words=run.words, text=run.text,
-                                                                 sentence=run.sentence), left_out=out))
+                                                                 sentence=run.sentence), left_out=out,
+                                    item=item.model_dump(mode="json") if out else None))
             break
     return found
 
