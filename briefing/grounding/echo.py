@@ -20,10 +20,6 @@ from briefing.roles import Role, fields_by_role
 from briefing.schema import EchoedItem, Extraction, claim_text, min_length
 from briefing.sections import NAMES
 
-#: The fields of the example answer that name someone, and those that say something.
-_NAMING = ("name", "party", "who", "recipient", "speaker")
-_SAYING = ("text", "stance", "what")
-
 
 @lru_cache(maxsize=1)
 def example_answer() -> dict:
@@ -37,25 +33,23 @@ def example_answer() -> dict:
     return json.loads(line)
 
 
-def _items(answer: dict):
-    for value in answer.values():
-        if isinstance(value, list):
-            yield from (v for v in value if isinstance(v, dict))
-        elif isinstance(value, dict):
-            yield value
+@lru_cache(maxsize=1)
+def _example() -> Extraction:
+    return Extraction.model_validate(example_answer())
 
 
 @lru_cache(maxsize=1)
 def example_names() -> frozenset[str]:
-    """The names the example answer gives ("Anna de Vries", "Hutchison Ports", "FNV union")."""
-    return frozenset(str(v) for item in _items(example_answer()) for k, v in item.items() if k in _NAMING and v)
+    """The names the example answer gives, read by the roles the schema declares ("Anna de Vries", "Hutchison
+    Ports", "FNV union")."""
+    return frozenset(value for _, role, value in fields_by_role(_example()) if role is Role.NAME)
 
 
 @lru_cache(maxsize=1)
 def example_sayings() -> frozenset[frozenset[str]]:
-    """What the example answer's items say, each as its set of content words."""
-    said = (str(v) for item in _items(example_answer()) for k, v in item.items() if k in _SAYING and v)
-    return frozenset(frozenset(content_words(s)) for s in said if content_words(s))
+    """What the example answer's items claim in their own words, each as its set of content words."""
+    said = (content_words(claim_text(item)) for _, item in _example().items())
+    return frozenset(frozenset(words) for words in said if words)
 
 
 def _named(name: str, text: str) -> bool:
