@@ -25,8 +25,9 @@ HELDOUT_PRECISION_FLOOR, HELDOUT_RECALL_FLOOR = 0.97, 0.94
 #: precision 0.944 (136 of 144), recall 0.855 (136 of 159) at its first measurement, with the code of the round
 #: (0.913 / 0.792 with the code before it). Below the precision target: said in README and FINDINGS.
 #: The fifth round's rules were then written from its disagreements too: 0.993 (139 of 140) / 0.874 (139 of 159);
-#: a list of names as one clause (sixth round): 0.993 (140 of 141) / 0.881 (140 of 159).
-FRESH_PRECISION_FLOOR, FRESH_RECALL_FLOOR = 0.99, 0.88
+#: a list of names as one clause (sixth round): 0.993 (140 of 141) / 0.881 (140 of 159); a present progressive
+#: read as under way (eighth round): 0.993 (144 of 145) / 0.889 (144 of 162).
+FRESH_PRECISION_FLOOR, FRESH_RECALL_FLOOR = 0.99, 0.885
 #: The unseen set (145 claims of ten story articles briefed for the first time, eval/fresh @ 3c9fefd): precision
 #: 0.817 (49 of 60), recall 0.742 (49 of 66) when first measured; the fifth round's later rules were written from
 #: its disagreements: 0.881 (52 of 59) / 0.788 (52 of 66); a list of names as one clause (sixth round, written from
