@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 _PKG = Path(__file__).resolve().parent
@@ -13,3 +14,12 @@ def data_dir(name: str) -> Path:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(f"briefing's {name}/ folder is missing from this installation")
+
+
+@lru_cache(maxsize=4)
+def prompt_env(folder: str):
+    """The Jinja2 environment of a folder of prompt templates (chat text: undefined names fail, nothing escaped)."""
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(folder), undefined=jinja2.StrictUndefined,
+                              keep_trailing_newline=True, autoescape=False)

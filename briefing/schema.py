@@ -283,6 +283,17 @@ def min_length(model: type[BaseModel], field: str) -> int:
     return next((m.min_length for m in info.metadata if getattr(m, "min_length", None) is not None), 0)
 
 
+def leave_out(ex: BaseModel, path: str, item: BaseModel) -> bool:
+    """Take ``item`` (at ``path`` in ``ex``) off its section's list, unless it is no list's item (the bottom line)
+    or the section holds no more than the fewest items its schema asks for; whether it went."""
+    section = item_place(path)[0]
+    items = getattr(ex, section)
+    if not isinstance(items, list) or len(items) <= min_length(type(ex), section):
+        return False
+    items.remove(item)
+    return True
+
+
 #: The field that holds what an item claims, in its own words (checked against its sentences, measured for
 #: copying, sent back by the rewrite pass).
 CLAIM_FIELD: dict[type, str] = {Point: "text", BottomLine: "text", Outlook: "text", Question: "text",
@@ -357,13 +368,20 @@ class CopiedItem(BaseModel):
         return f"{path_label(self.path)} ({self.copied.words} words in a row)"
 
 
+def item_place(path: str) -> tuple[str, int | None]:
+    """Where an item's path puts it: ``key_points[2]`` is ``("key_points", 2)``, ``bottom_line`` is
+    ``("bottom_line", None)``."""
+    name, _, rest = path.partition("[")
+    return name, int(rest.rstrip("]")) if rest else None
+
+
 def path_label(path: str) -> str:
     """An item's path as a reader counts it: ``key_points[2]`` is "key point 3"."""
     from briefing.sections import BY_NAME
 
-    name, _, rest = path.partition("[")
+    name, index = item_place(path)
     section = BY_NAME.get(name)
-    return f"{section.label[0] if section else name} {int(rest.rstrip(']') or 0) + 1}"
+    return f"{section.label[0] if section else name} {(index or 0) + 1}"
 
 
 class EchoedItem(BaseModel):

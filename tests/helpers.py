@@ -63,6 +63,13 @@ def mock_client(settings, handler: Callable, base_url: str | None = None):
                        http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
 
 
+def saved_answer(name: str):
+    """A real model answer kept in ``tests/data/answers`` (its README says where each comes from), as a briefing."""
+    from briefing.schema import Briefing
+
+    return Briefing.model_validate_json((ROOT / "tests" / "data" / "answers" / name).read_text(encoding="utf-8"))
+
+
 def extraction(**over) -> dict[str, Any]:
     """A constructed answer for the example article, every item citing the sentences that state it (``over``
     replaces whole fields)."""

@@ -7,7 +7,7 @@ from briefing.grounding.copying import copied_run
 from briefing.grounding.finalize import merge_actors
 from briefing.schema import Actor, Extraction
 from briefing.text.article import Article
-from tests.helpers import ROOT, extraction
+from tests.helpers import ROOT, extraction, saved_answer
 
 
 def _sentences(text: str) -> list[str]:
@@ -123,10 +123,8 @@ def test_an_item_that_says_nothing_is_no_item():
 
 def _reground(name: str):
     from briefing.eval.checker import reground
-    from briefing.schema import Briefing
 
-    saved = Briefing.model_validate_json((ROOT / "tests" / "data" / "answers" / name).read_text(encoding="utf-8"))
-    return reground(saved)
+    return reground(saved_answer(name))
 
 
 def test_asides_of_the_articles_sentences_are_dropped():

@@ -2,18 +2,14 @@
 left out, named on the page, kept in the saved briefing for grounding the answer again."""
 
 from briefing.grounding.echo import drop_echoes, echoes, example_names
-from briefing.schema import Briefing, Position
-from tests.helpers import ROOT
-
-
-def _saved(name: str) -> Briefing:
-    return Briefing.model_validate_json((ROOT / "tests" / "data" / "answers" / name).read_text(encoding="utf-8"))
+from briefing.schema import Position
+from tests.helpers import saved_answer
 
 
 def _reground(name: str):
     from briefing.eval.checker import reground
 
-    return reground(_saved(name))
+    return reground(saved_answer(name))
 
 
 def test_the_example_answer_is_read_from_the_prompt():
@@ -76,7 +72,7 @@ def test_an_article_that_names_the_examples_parties_keeps_them():
 def test_a_section_keeps_the_fewest_items_its_schema_asks_for():
     from briefing.schema import Extraction
 
-    saved = _saved("lady-gaga-2697w-brief.json")
+    saved = saved_answer("lady-gaga-2697w-brief.json")
     ex = Extraction.model_validate(saved.extraction.model_dump())
     out = drop_echoes(ex, saved.article.text)
     assert len(ex.outlook) == 1 and "outlook[1]" not in [e.path for e in out]

@@ -10,7 +10,7 @@ from briefing.grounding.match import locate
 from briefing.grounding.names import is_anonymous, name_in, unknown_names
 from briefing.grounding.quotes import attribution_ok
 from briefing.schema import Briefing, Extraction, Quote
-from tests.helpers import ROOT, extraction
+from tests.helpers import ROOT, extraction, saved_answer
 
 
 @pytest.fixture
@@ -506,9 +506,7 @@ def test_an_events_date_is_never_taken_from_a_sentence_on_someone_elses_act():
     with that date is on Blinken's meeting with Wang Yi; it does not complete the event's evidence."""
     from briefing.eval.checker import reground
 
-    saved = Briefing.model_validate_json(
-        (ROOT / "tests" / "data" / "answers" / "example-vienna-talks-5e14353.json").read_text(encoding="utf-8"))
-    _, items = reground(saved)
+    _, items = reground(saved_answer("example-vienna-talks-5e14353.json"))
     event = items["timeline[1]"]
     assert event.what == "Sullivan meets Wang Yi" and event.date == "Munich Security Conference"
     assert not event.supported

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing.eval.report import BRIEFINGS, RECORDS
-from briefing.schema import Briefing, Extraction
+from briefing.schema import Briefing, Extraction, item_place
 
 
 def answer_of(b: Briefing) -> dict[str, Any]:
@@ -22,9 +22,8 @@ def answer_of(b: Briefing) -> dict[str, Any]:
     data["quotes"] = quotes
     left_out = [(c.path, c.item) for c in b.grounding.copied_items if c.item is not None]
     left_out += [(e.path, e.item) for e in b.grounding.echoed]
-    for path, item in sorted(left_out, key=lambda pi: int(pi[0].partition("[")[2].rstrip("]") or 0)):
-        section, _, index = path.partition("[")  # back where the model put it, the lower places first
-        data[section].insert(int(index.rstrip("]")), item)
+    for (section, index), item in sorted(((item_place(p), i) for p, i in left_out), key=lambda pi: pi[0][1]):
+        data[section].insert(index, item)  # back where the model put it, the lower places first
     return data
 
 

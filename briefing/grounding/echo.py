@@ -15,20 +15,16 @@ import re
 from functools import lru_cache
 
 from briefing.grounding.match import content_words
-from briefing.resources import data_dir
+from briefing.resources import data_dir, prompt_env
 from briefing.roles import Role, fields_by_role
-from briefing.schema import EchoedItem, Extraction, claim_text, min_length
+from briefing.schema import EchoedItem, Extraction, claim_text, leave_out
 from briefing.sections import NAMES
 
 
 @lru_cache(maxsize=1)
 def example_answer() -> dict:
     """The example answer of the system prompt with every section, as the model is shown it."""
-    import jinja2
-
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(data_dir("prompts"))),
-                             undefined=jinja2.StrictUndefined)
-    rendered = env.get_template("_example.j2").render(sections=list(NAMES))
+    rendered = prompt_env(str(data_dir("prompts"))).get_template("_example.j2").render(sections=list(NAMES))
     line = next(ln for ln in rendered.splitlines() if ln.startswith("{"))
     return json.loads(line)
 
@@ -73,9 +69,6 @@ def drop_echoes(ex: Extraction, article_text: str, paths: dict[int, str] | None 
     keeps the fewest items its schema asks for (the item stays, unsupported)."""
     echoed: list[EchoedItem] = []
     for path, item in list(ex.items()):
-        section = path.split("[")[0]
-        items = getattr(ex, section)
-        if isinstance(items, list) and echoes(item, article_text) and len(items) > min_length(Extraction, section):
-            items.remove(item)
+        if echoes(item, article_text) and leave_out(ex, path, item):
             echoed.append(EchoedItem(path=(paths or {}).get(id(item), path), item=item.model_dump(mode="json")))
     return echoed

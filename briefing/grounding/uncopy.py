@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from briefing.grounding.copying import MAX_COPIED_RUN, copied_run
-from briefing.schema import CLAIM_FIELD, CopiedItem, CopiedRun, Extraction, Outlook, min_length
+from briefing.schema import CLAIM_FIELD, CopiedItem, CopiedRun, Extraction, Outlook, leave_out
 
 _NAME = r"[A-Z][\w'’.-]*(?:\s+(?:de|van|von|al|bin)?\s*[A-Z][\w'’.-]*)+"
 #: A bracket, and what a caption puts in one.
@@ -53,11 +53,7 @@ def shorten_copies(ex: Extraction, sentences: list[str], check: Any) -> list[Cop
                 continue
             if _said_shorter(path, item, name, without_asides(getattr(item, name)), sentences, check):
                 continue
-            section = path.split("[")[0]  # an item of a list (not the bottom line), and not the one it must hold
-            items = getattr(ex, section)
-            out = not item.supported and isinstance(items, list) and len(items) > min_length(Extraction, section)
-            if out:
-                items.remove(item)
+            out = not item.supported and leave_out(ex, path, item)  # not the bottom line, nor a section's last
             found.append(CopiedItem(path=path, copied=CopiedRun(words=run.words, text=run.text,
                                                                  sentence=run.sentence), left_out=out,
                                     item=item.model_dump(mode="json") if out else None))

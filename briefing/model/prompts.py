@@ -9,24 +9,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from briefing.text.article import Article
-from briefing.resources import data_dir
+from briefing.resources import data_dir, prompt_env as _env
 from briefing.schema import LIKELIHOOD_BANDS, PLOVER_TYPES, SCHEMA_VERSION, Extraction, extraction_model
 from briefing.sections import PROFILES
-
-
-@lru_cache(maxsize=4)
-def _env(folder: str):
-    import jinja2
-
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(folder), undefined=jinja2.StrictUndefined,
-                              keep_trailing_newline=True, autoescape=False)
 
 
 def prompt_dir() -> Path:
