@@ -13,21 +13,24 @@ from briefing.text.article import Article
 
 #: Measured with the grounding of 3caa6e8 (before the checks of #15): precision 0.59, recall 0.89 (headlines
 #: unchecked count as not shown). With the checks of briefing/grounding/claims.py: precision 0.98 (144 of 147),
-#: recall 0.857 (144 of 168). The floors are the figures reached, so a change that loses ground fails.
+#: recall 0.857 (144 of 168); ninth round (six relabelled for the evidence the tool now finds): 0.980 (149 of 152) /
+#: 0.856 (149 of 174). The floors are the figures reached, so a change that loses ground fails.
 PRECISION_FLOOR = 0.97
 RECALL_FLOOR = 0.85
 #: The held-out set (190 claims of later briefings): precision 0.918 (78 of 85), recall 0.830 (78 of 94) when it was
 #: first measured; the seventh round's rules were written against its disagreements, and it now gives 0.978 (88 of
 #: 90) / 0.936 (88 of 94); with a list of names kept as one clause (sixth round): 0.978 (89 of 91) / 0.947 (89 of
-#: 94). The floors keep what is reached.
-HELDOUT_PRECISION_FLOOR, HELDOUT_RECALL_FLOOR = 0.97, 0.94
+#: 94); a fact taken from the sentence that states it, a company's role from "which owns" (ninth round, one claim
+#: relabelled for the evidence it shows now): 0.979 (93 of 95) / 0.969 (93 of 96). The floors keep what is reached.
+HELDOUT_PRECISION_FLOOR, HELDOUT_RECALL_FLOOR = 0.97, 0.96
 #: The fresh set (280 claims of the briefings committed at fc7dd4f, labelled after those rules were written):
 #: precision 0.944 (136 of 144), recall 0.855 (136 of 159) at its first measurement, with the code of the round
 #: (0.913 / 0.792 with the code before it). Below the precision target: said in README and FINDINGS.
 #: The fifth round's rules were then written from its disagreements too: 0.993 (139 of 140) / 0.874 (139 of 159);
 #: a list of names as one clause (sixth round): 0.993 (140 of 141) / 0.881 (140 of 159); a present progressive
-#: read as under way (eighth round): 0.993 (144 of 145) / 0.889 (144 of 162).
-FRESH_PRECISION_FLOOR, FRESH_RECALL_FLOOR = 0.99, 0.885
+#: read as under way (eighth round): 0.993 (144 of 145) / 0.889 (144 of 162); ninth round: 0.993 (147 of 148) /
+#: 0.907 (147 of 162).
+FRESH_PRECISION_FLOOR, FRESH_RECALL_FLOOR = 0.99, 0.90
 #: The unseen set (145 claims of ten story articles briefed for the first time, eval/fresh @ 3c9fefd): precision
 #: 0.817 (49 of 60), recall 0.742 (49 of 66) when first measured; the fifth round's later rules were written from
 #: its disagreements: 0.881 (52 of 59) / 0.788 (52 of 66); a list of names as one clause (sixth round, written from
@@ -38,7 +41,7 @@ UNSEEN_PRECISION_FLOOR, UNSEEN_RECALL_FLOOR = 0.88, 0.82
 #: The second unseen set (174 claims of the same articles briefed with every section, eval/fresh/full @ e399960),
 #: measured once with those rules: precision 0.878 (65 of 74), recall 0.833 (65 of 78); one rule since (a name as
 #: its acronym, "RAIB"): 0.880 (66 of 75) / 0.846 (66 of 78); evidence completed (two relabelled): 0.885 (69 of 78)
-#: / 0.863 (69 of 80).
+#: / 0.863 (69 of 80); ninth round (two relabelled): 0.887 (71 of 80) / 0.866 (71 of 82).
 UNSEEN_FULL_PRECISION_FLOOR, UNSEEN_FULL_RECALL_FLOOR = 0.88, 0.86
 #: The issue's targets (#15).
 PRECISION_TARGET, RECALL_TARGET = 0.97, 0.85

@@ -443,3 +443,23 @@ def test_died_is_the_dead_and_protests_are_demonstrations():
     assert overlap_problems("A woman was injured", evidence, located=False)
     assert overlap_problems("Shooting near protests", "The shooting happened near the demonstrations.",
                             located=False) == []
+
+
+def test_a_first_in_a_span_of_time_a_first_of_another_thing_and_a_count_someone_has_are_not_stated():
+    """Sentences of the Independent's World Series report and the Daily Mail's tram report, against what the
+    local default wrote over them."""
+    cubs = ("The Chicago Cubs are Major League Baseball champions for the first time in 108 years after a thrilling "
+            "extra-inning victory against the Cleveland Indians in game seven of the World Series.")
+    assert fact_problems("First World Series title for Chicago Cubs", cubs) == [
+        "the cited sentences say 'first time in 108 years', not a first ever"]
+    assert fact_problems("Cubs champions for the first time in 108 years", cubs) == []
+    fowler = ("The scoring started at the top of the first, with Chicago's Dexter Fowler becoming the first person "
+              "to open a World Series with a home run.")
+    assert fact_problems("First World Series title for Chicago Cubs", fowler) == [
+        "the cited sentences rank something else first"]
+    assert fact_problems("Dexter Fowler first person to open a World Series with a home run", fowler) == []
+    dead = ("Among the dead were a mother with two young children, a new father, a teenager and a grandfather on "
+            "his way to work after swapping shifts.")
+    assert fact_problems("Two children were among the victims", dead) == [
+        "the cited sentences count children someone has ('with two young children'), not children of the story"]
+    assert fact_problems("A mother of two children among the dead", dead) == []

@@ -511,3 +511,39 @@ def test_an_events_date_is_never_taken_from_a_sentence_on_someone_elses_act():
     assert event.what == "Sullivan meets Wang Yi" and event.date == "Munich Security Conference"
     assert not event.supported
     assert not any("Munich" in sp.text for sp in event.evidence)
+
+
+def test_a_fact_the_cited_sentence_leaves_out_is_taken_from_the_sentence_that_states_it():
+    """The Daily Mail's 2,165-word report, the local default's answer (#16): "Seven people died in a Croydon tram
+    crash" cites the sentence naming the final three victims, which has no "seven"; a caption of the article says
+    they "all died in the Croydon tram crash … which saw seven people killed". A stance keeps its cited sentence."""
+    from briefing.eval.checker import reground
+
+    saved = saved_answer("final-victims-2165w-brief.json")
+    assert not saved.extraction.key_points[0].supported  # as the briefing was made (before Grounder._restating)
+    new, _ = reground(saved)
+    point = new.extraction.key_points[0]
+    assert point.text == "Seven people died in a Croydon tram crash"
+    assert point.supported and point.located
+    assert [sp.text for sp in point.evidence] == [new.article.text[sp.start:sp.end] for sp in point.evidence]
+    assert "which saw seven people killed" in point.evidence[0].text
+    # wrong facts stay unverified: the crash was on Wednesday, and "Transport for London: The crash occurred" is
+    # no stance, wherever the article says a crash occurred
+    assert not new.extraction.key_points[2].supported and "Tuesday" in new.extraction.key_points[2].text
+    assert not new.extraction.positions[0].supported
+
+
+def test_a_relative_clause_of_what_a_company_does_as_a_rule_gives_its_role():
+    """The Daily Mail's Toblerone report, the local default's answer: "Mondelez International — company owner"
+    over "US-based Mondelez International, which owns Toblerone and Cadbury, denied …" ("company" is the kind of
+    actor, "owner" the role the clause states)."""
+    from briefing.eval.checker import reground
+    from briefing.grounding.actors import role_attached
+
+    new, _ = reground(saved_answer("toblerone-1010w-brief.json"))
+    actor = new.extraction.actors[0]
+    assert (actor.name, actor.role, actor.supported) == ("Mondelez International", "company owner", True)
+    owns = "US-based Mondelez International, which owns Toblerone and Cadbury, denied the change was made."
+    assert role_attached("Mondelez International", "owner", owns)
+    assert not role_attached("Mondelez International", "maker", owns)
+    assert not role_attached("Mondelez International", "company founder", owns)

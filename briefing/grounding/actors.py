@@ -158,6 +158,9 @@ def role_attached(name: str, role: str, evidence: str) -> bool:
     role_seq = [w for w in _words(normalize(role)) if w not in ("the", "a", "an")]
     name_words = set(_words(normalize(name)))
     needed = {stem(w) for w in role_seq if w not in STOP_WORDS and w not in name_words}
+    kind = {stem(w) for w in role_seq if w in PLACEHOLDER_ROLES}
+    if needed - kind:
+        needed -= kind  # "company owner": the owner is stated ("Mondelez International, which owns Toblerone")
     if not role_seq:
         return False
     for start, end in _mentions(name, evidence):
@@ -193,7 +196,8 @@ def role_attached(name: str, role: str, evidence: str) -> bool:
         if needed and needed <= stems:
             return True
         habit = re.match(r"(?:which|who)\s+(\w+s)\b", clause, re.I)  # what it does as a rule, not one deed
-        if habit and len(needed) == 1 and _agent_verb(next(iter(needed))) == stem(habit.group(1)):
+        verb = habit.group(1).lower() if habit else ""
+        if habit and len(needed) == 1 and _agent_verb(next(iter(needed))) in (stem(verb), verb[:-1]):
             return True  # "Mondelez International, which makes the bars" is the maker
     return False
 

@@ -249,16 +249,56 @@ def _counted(text: str) -> dict[str, dict[str, str]]:
     return out
 
 
+#: An ordinal the text qualifies by a span of time: "for the first time in 108 years", "the first since 1997".
+_QUALIFIED_ORDINAL = re.compile(r"\b(first|second|third|last)\b(?:\s+(?:time|title|win|victory))?\s+(?:in\s+(?:\d+|"
+                                r"[a-z]+)\s+(?:years|decades|seasons)|since\b)", re.I)
+_SPAN_OF_TIME = re.compile(r"\bsince\b|\bin\s+(?:\d+|[a-z]+)\s+(?:years|decades|seasons)\b", re.I)
+#: A count of what someone has, not of who they are: "a mother with two young children", "a father of three".
+_POSSESSED = re.compile(r"\b(?:with|of)\s+(\w+)\s+(?:young\s+|small\s+|grown\s+)?(children|sons|daughters|kids)\b",
+                        re.I)
+
+
+ORDINAL_NAMES = {"#" + n: w for w, n in _ORDINALS.items()}
+
+
+def _ranked(text: str) -> dict[str, list[set[str]]]:
+    """What each ordinal of a text ranks: the stems of the content words in the next three words, per mention
+    ("the first person to open a World Series" → {"#1": [{"person", "open"}]})."""
+    out: dict[str, list[set[str]]] = {}
+    for m in re.finditer(r"\b(\w+)(?=((?:\s+[\w'’-]+){1,3}))", text):
+        for n in numbers(m.group(1)):
+            if n.startswith("#"):
+                out.setdefault(n, []).append({stem(w) for w in WORD.findall(m.group(2).lower())
+                                              if w not in STOP_WORDS})
+    return out
+
+
 def _counted_problems(claim: str, evidence: str) -> list[str]:
     """A number must count (or rank) the same thing in the evidence: "First World Series decider since 1997" is
-    not stated by "the fourth World Series decider to go to an extra innings and the first since 1997"."""
-    have = _counted(normalize(evidence))
-    for n, things in _counted(normalize(claim)).items():
+    not stated by "the fourth World Series decider to go to an extra innings and the first since 1997"; a first
+    "in 108 years" is not a first ("First World Series title for Chicago Cubs"), and "a mother with two young
+    children" among the dead does not make two children dead."""
+    claim, evidence = normalize(claim), normalize(evidence)
+    for m in _QUALIFIED_ORDINAL.finditer(evidence):
+        ordinal = m.group(1).lower()
+        if re.search(rf"\b{ordinal}\b", claim, re.I) and not _SPAN_OF_TIME.search(claim):
+            return [f"the cited sentences say '{m.group(0)}', not a {ordinal} ever"]
+    for m in _POSSESSED.finditer(evidence):
+        count, kind = numbers(m.group(1)), m.group(2).lower()
+        if count and re.search(rf"\b(\w+)\s+(?:young\s+)?{kind}\b", claim, re.I) and \
+                count <= numbers(claim) and not _POSSESSED.search(claim):
+            return [f"the cited sentences count {kind} someone has ('{m.group(0)}'), not {kind} of the story"]
+    have = _counted(evidence)
+    for n, things in _counted(claim).items():
         for thing, written in things.items():
             if thing.lower() in STOP_WORDS or thing in have.get(n, {}):
                 continue
             if any(thing in other for m, other in have.items() if m != n):
                 return [f"the cited sentences give another number than '{written}'"]
+    ranked = _ranked(evidence)
+    for n, mentions in _ranked(claim).items():
+        if n in ranked and not any(after & other for after in mentions for other in ranked[n]):
+            return [f"the cited sentences rank something else {ORDINAL_NAMES.get(n, n)}"]
     return []
 
 

@@ -17,8 +17,8 @@ from briefing.grounding.match import NormalizedText, content_words, locate, norm
 from briefing.grounding.names import name_in
 from briefing.grounding.quotes import (attributed_speaker, attribution_ok, quoted_share, regions_of,
                                        starts_quoted)
-from briefing.schema import (Actor, Cited, Dateline, Event, Extraction, Item, Outlook, Position, Quote, Span,
-                            claim_text)
+from briefing.schema import (Actor, Cited, Dateline, Event, Extraction, Item, Outlook, Point, Position, Quote,
+                            Span, claim_text)
 from briefing.text.article import Article
 from briefing.text.dateline import find_dateline
 from briefing.text.lexicon import PLOVER_CUES
@@ -28,6 +28,9 @@ from briefing.text.lexicon import PLOVER_CUES
 COMPLETE_OVERLAP = 0.34
 #: How many such sentences, nearest the cited ones first, are tried.
 COMPLETE_TRIES = 5
+#: How many other sentences, those sharing most of a fact's words first, may state it when the cited ones do not
+#: (:meth:`Grounder._restating`); each must share :attr:`Grounder.relocate_overlap` of its words.
+RESTATE_TRIES = 3
 
 
 @dataclass
@@ -111,6 +114,11 @@ class Grounder:
                     item.evidence.sort(key=lambda sp: sp.start)
                     item.located = True
                     problems = []
+            if problems and isinstance(item, (Point, Actor, Event)):
+                found = self._restating(item, ids, words)
+                if found is not None:
+                    item.evidence = [Span(text=found.text, start=found.start, end=found.end)]
+                    item.located, problems = True, []
         if problems and isinstance(item, Actor) and item.role and name_in(item.name, self.article.text):
             found = self._attaching(item)
             if found is not None:  # the sentence that gives this actor this role (a long article's wrong id)
@@ -138,6 +146,23 @@ class Grounder:
             if isinstance(item, Outlook) and not expected(item.text, text):
                 continue
             if not check_claim(item, text):
+                return self.article.sentences[i - 1]
+        return None
+
+    def _restating(self, item: Cited, ids: list[int], words: set[str]):
+        """Another sentence of the article that states the whole fact the cited ones do not (a long article tells
+        its facts more than once: a caption, the lead, a later paragraph; the model cites one that leaves out the
+        number): among the sentences sharing :attr:`relocate_overlap` of the item's words, most first,
+        :data:`RESTATE_TRIES` at most, the first over which every check passes; else None. Only for a fact, an
+        actor, an event: a stance is its party's in the sentence the model read, an outlook's expectation and a
+        question's openness are the cited passage's, a bottom line sums up the sentences it cites."""
+        n = len(self.article.sentences)
+        scored = sorted(((self._overlap(words, [i]), -i, i) for i in range(1, n + 1)
+                         if i not in ids and i not in self._blocked), reverse=True)
+        for ov, _, i in scored[:RESTATE_TRIES]:
+            if ov < self.relocate_overlap:
+                break
+            if not check_claim(item, self.article.sentences[i - 1].text):
                 return self.article.sentences[i - 1]
         return None
 
