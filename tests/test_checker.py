@@ -14,7 +14,7 @@ from briefing.text.article import Article
 #: Measured with the grounding of 3caa6e8 (before the checks of #15): precision 0.59, recall 0.89 (headlines
 #: unchecked count as not shown). With the checks of briefing/grounding/claims.py: precision 0.98 (144 of 147),
 #: recall 0.857 (144 of 168); ninth round (six relabelled for the evidence the tool now finds): 0.980 (149 of 152) /
-#: 0.856 (149 of 174). The floors are the figures reached, so a change that loses ground fails.
+#: 0.856 (149 of 174); "investigations are ongoing" for "continues its inquiry": 0.980 (150 of 153) / 0.862. The floors are the figures reached, so a change that loses ground fails.
 PRECISION_FLOOR = 0.97
 RECALL_FLOOR = 0.85
 #: The held-out set (190 claims of later briefings): precision 0.918 (78 of 85), recall 0.830 (78 of 94) when it was

@@ -21,7 +21,7 @@ from briefing.schema import (Actor, Cited, Dateline, Event, Extraction, Item, Ou
                             Span, claim_text)
 from briefing.text.article import Article
 from briefing.text.dateline import find_dateline
-from briefing.text.lexicon import PLOVER_CUES
+from briefing.text.lexicon import PLOVER_CUES, WORD_SYNONYMS
 
 
 #: The share of an item's content words a sentence must hold to complete its evidence (:meth:`Grounder._completing`).
@@ -56,7 +56,8 @@ class Grounder:
         if not words:
             return 1.0
         text = " ".join(self._sentence_words[i - 1] for i in sentence_ids)
-        return sum(1 for w in words if re.search(rf"\b{re.escape(w)}", text)) / len(words)
+        return sum(1 for w in words if any(re.search(rf"\b{re.escape(x)}", text)
+                                           for x in (w, *WORD_SYNONYMS.get(w, ())))) / len(words)
 
     def _locate_claim(self, words: set[str]) -> list[int]:
         """The sentence (or two) of the article that best state a claim, if they state enough of it."""

@@ -73,12 +73,16 @@ VERB_SYNONYMS = {"won": ("win", "victory", "beat", "triumph", "champion"), "wins
                  "defeated": ("beat", "beaten", "victory", "won", "defeat"), "beat": ("defeat", "victory", "won"),
                  "killed": ("died", "dead", "death"), "died": ("killed", "dead", "death")}
 
-#: Words a claim may use for the article's ("died" for "named among the dead", "protests" for "demonstrations"):
-#: the word overlap of :func:`briefing.grounding.claims.overlap` counts them as the article's.
+#: Words a claim may use for the article's ("died" for "named among the dead", "protests" for "demonstrations",
+#: "investigations are ongoing" for "continues its inquiry"): the word overlaps that choose a claim's sentences
+#: (``Grounder._overlap``) and check them (:func:`briefing.grounding.claims.overlap`) count them as the article's.
 WORD_SYNONYMS = {"died": ("dead", "death"), "dead": ("died", "death"), "death": ("died", "dead"),
                  "deaths": ("died", "dead"), "protest": ("demonstration",), "protests": ("demonstrations",),
                  "protesters": ("demonstrators",), "demonstration": ("protest",), "demonstrations": ("protests",),
-                 "demonstrators": ("protesters",)}
+                 "demonstrators": ("protesters",),
+                 "investigation": ("inquiry", "probe"), "investigations": ("inquiry", "inquiries", "probe"),
+                 "inquiry": ("investigation", "probe"), "probe": ("investigation", "inquiry"),
+                 "ongoing": ("continues", "continuing", "under way", "underway")}
 
 #: Role words and the words a text attaches to a person in their place ("Hillary superfan Katy Perry" is a
 #: supporter, "the other three people killed … named as A, B and C" victims, "victory against the Cleveland
