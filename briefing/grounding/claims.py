@@ -252,6 +252,8 @@ def _counted(text: str) -> dict[str, dict[str, str]]:
 #: An ordinal the text qualifies by a span of time: "for the first time in 108 years", "the first since 1997".
 _QUALIFIED_ORDINAL = re.compile(r"\b(first|second|third|last)\b(?:\s+(?:time|title|win|victory))?\s+(?:in\s+(?:\d+|"
                                 r"[a-z]+)\s+(?:years|decades|seasons)|since\b)", re.I)
+#: An ordinal that a "since" qualifies: "the first such accident since the 1950s".
+_FIRST_SINCE = re.compile(r"\b(first|second|third|last|only)\b[^.;:,]{0,60}?\bsince\s+((?:the\s+)?[\w'’]+)", re.I)
 _SPAN_OF_TIME = re.compile(r"\bsince\b|\bin\s+(?:\d+|[a-z]+)\s+(?:years|decades|seasons)\b", re.I)
 #: A count of what someone has, not of who they are: "a mother with two young children", "a father of three".
 _POSSESSED = re.compile(r"\b(?:with|of)\s+(\w+)\s+(?:young\s+|small\s+|grown\s+)?(children|sons|daughters|kids)\b",
@@ -283,6 +285,11 @@ def _counted_problems(claim: str, evidence: str) -> list[str]:
         ordinal = m.group(1).lower()
         if re.search(rf"\b{ordinal}\b", claim, re.I) and not _SPAN_OF_TIME.search(claim):
             return [f"the cited sentences say '{m.group(0)}', not a {ordinal} ever"]
+    for m in _FIRST_SINCE.finditer(evidence):
+        since = m.group(2)
+        if re.search(rf"\bsince\s+{re.escape(since)}", claim, re.I) and not re.search(
+                rf"\b{m.group(1)}\b", claim, re.I):
+            return [f"the cited sentences say '{m.group(0)}'; without '{m.group(1)}' it reads otherwise"]
     for m in _POSSESSED.finditer(evidence):
         count, kind = numbers(m.group(1)), m.group(2).lower()
         if count and re.search(rf"\b(\w+)\s+(?:young\s+)?{kind}\b", claim, re.I) and \
