@@ -565,3 +565,19 @@ def test_an_inquiry_that_continues_is_an_investigation_under_way():
     assert item.evidence[0].text.endswith("continues its inquiry.")
     assert g.check_item("outlook[0]", Outlook(text="The trial is ongoing", likelihood="likely", confidence="low",
                                               basis="the article", ev=[2]))
+
+
+def test_a_described_actor_whose_first_word_is_a_name_needs_that_name_in_its_evidence():
+    """The New York Times' Toblerone report (eval/fresh, labelled unseen): the actor "Toblerone chocolate bars"
+    cited a sentence on "The 170-gram and 400-gram milk chocolate bars"; "Toblerone" is a name there (the article
+    writes it capitalised inside its sentences, never in lower case), "Tram" of "Tram driver" is not."""
+    from briefing.schema import Actor
+
+    article = Article(text="The maker of Toblerone, the Swiss chocolate bar, has reconfigured two of its versions. "
+                           "The 170-gram and 400-gram milk chocolate bars have been cut down to 150 grams and 360 "
+                           "grams to reduce costs. A tram derailed; the tram driver was arrested.")
+    g = Grounder(article, strict=False)
+    bars = Actor(name="Toblerone chocolate bars", role=None, ev=[2])
+    assert g.check_item("actors[0]", bars) == ["'Toblerone' is not named in the cited sentences"]
+    assert g.check_item("actors[0]", Actor(name="Toblerone chocolate bars", role=None, ev=[1])) == []
+    assert g.check_item("actors[1]", Actor(name="Tram driver", role=None, ev=[3])) == []

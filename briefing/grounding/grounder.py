@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from briefing.grounding.actors import named_in, placeholder_role, role_attached
 from briefing.grounding.claims import check_claim, date_problems, event_subject, expected, missing_problems
 from briefing.grounding.match import NormalizedText, content_words, locate, normalize
-from briefing.grounding.names import name_in
+from briefing.grounding.names import is_name, name_in
 from briefing.grounding.quotes import (attributed_speaker, attribution_ok, quoted_share, regions_of,
                                        starts_quoted)
 from briefing.schema import (Actor, Cited, Dateline, Event, Extraction, Item, Outlook, Point, Position, Quote,
@@ -100,6 +100,9 @@ class Grounder:
                          for s in (self.article.sentence(i) for i in ids) if s is not None]
         if isinstance(item, Actor) and not name_in(item.name, self.article.text):
             problems.append(f"'{item.name}' is not named in the article")
+        elif isinstance(item, Actor) and not problems and (brand := self._proper_first_word(item.name)) and \
+                not any(re.search(rf"\b{re.escape(brand)}\b", sp.text) for sp in item.evidence):
+            problems.append(f"'{brand}' is not named in the cited sentences")
         if isinstance(item, Event):
             _check_type(item)
         if isinstance(item, Outlook) and not problems and \
@@ -126,6 +129,19 @@ class Grounder:
                 item.evidence, item.located = [Span(text=found.text, start=found.start, end=found.end)], True
                 return []
         return problems
+
+    def _proper_first_word(self, name: str) -> str | None:
+        """The first word of an actor described, not named ("Toblerone chocolate bars", "Tram driver"), when it is
+        a name: the article writes it capitalised inside its sentences and never in lower case ("Toblerone", not
+        "Tram"). Such a description is named only where that name stands."""
+        if is_name(name):
+            return None
+        first = re.match(r"([A-Z][a-z'’]+)\s+[a-z]", name)
+        if not first:
+            return None
+        word, text = first.group(1), self.article.text
+        inside = re.search(rf"(?<![.!?\"“”]\s)(?<=[a-z,;]\s){re.escape(word)}\b", text)
+        return word if inside and not re.search(rf"\b{re.escape(word.lower())}\b", text) else None
 
     def _completing(self, item: Cited, ids: list[int], words: set[str], cited: str):
         """One more sentence of the article with which the evidence states the whole item (its date, a name, a
