@@ -475,3 +475,19 @@ def test_a_first_since_a_time_is_not_a_series_since_it():
         "the cited sentences say 'first tram accident with onboard fatalities since the 1950s'; without 'first' it "
         "reads otherwise"]
     assert fact_problems("First tram accident with onboard fatalities since the 1950s", usa) == []
+
+
+def test_a_headline_clause_needs_a_sentence_where_its_subject_does_it():
+    """The Mirror's Lady Gaga report (eval/fresh, labelled unseen): "Lady Gaga protests outside Trump Tower as
+    Hillary Clinton wins" — the article has Clinton praised and supported, Trump voted in; no sentence has her
+    win."""
+    sentences = ["Lady Gaga isn't taking the result of the US presidential election lying down - and she protested "
+                 "Donald Trump's victory on Wednesday.",
+                 "The Paparazzi singer - who was a very vocal supporter of Hillary Clinton throughout her campaign - "
+                 "was snapped outside Trump Tower following news the businessman had been voted into the White "
+                 "House.",
+                 "Earlier today, Lady Gaga heaped praise on career politician Hillary Clinton ahead of the US "
+                 "presidential election."]
+    assert headline_problems("Lady Gaga protests outside Trump Tower as Hillary Clinton wins", sentences) == [
+        "no sentence of the article has Hillary Clinton 'wins'"]
+    assert headline_problems("Lady Gaga protests outside Trump Tower as Donald Trump wins", sentences) == []

@@ -526,7 +526,24 @@ def headline_problems(headline: str, sentences: list[str]) -> list[str]:
     lost = sorted(numbers(headline) - numbers(article))
     if lost:
         problems.append(f"the number {', '.join(lost)} is not in the article")
-    return problems
+    return problems + _deed_problems(headline, sentences)
+
+
+def _deed_problems(headline: str, sentences: list[str]) -> list[str]:
+    """Each clause of a headline that has a named subject do something ("… as Hillary Clinton wins") needs a
+    sentence of the article where that subject does it (the Mirror's report has Clinton praised and Trump voted
+    in; no sentence has her win)."""
+    for clause in re.split(r"\s+(?:as|after|while|when|before)\s+|;\s*|:\s+", headline):
+        verb = _subject_verb(clause)
+        if not verb:
+            continue
+        subject = normalize(clause).split(verb)[0].strip()
+        subject = re.sub(r"\s+(?:was|were|is|are|has|have|had|been|also|now)$", "", subject).strip()
+        forms = (verb, IRREGULAR_PAST.get(verb, verb), *VERB_SYNONYMS.get(verb, ()))
+        if subject and not any(named_in(subject, sent) and any(has_word(v, {stem(w) for w in WORD.findall(
+                sent.lower())}, normalize(sent).lower()) for v in forms) for sent in sentences):
+            return [f"no sentence of the article has {subject} '{verb}'"]
+    return []
 
 
 
