@@ -8,7 +8,7 @@ import pytest
 from briefing.brief import _trim_capped
 from briefing.eval.checker import LABELS, reground
 from briefing.grounding.actors import named_in, placeholder_role, role_attached, role_problems
-from briefing.grounding.claims import (acronym_in, attribution_problems, cut_off, date_problems, expected,
+from briefing.grounding.claims import (acronym_in, attribution_problems, check_claim, cut_off, date_problems, expected,
                                        fact_problems, headline_problems, numbers, others_names_problems,
                                        overlap_problems, party_problems, past_event)
 from briefing.schema import Briefing, Extraction
@@ -241,7 +241,9 @@ def test_roles_a_text_states_in_other_words_or_by_relation():
     assert role_attached("Cleveland Indians", "opponent", cubs)
     assert not role_attached("Cleveland Indians", "Losers", cubs)  # inferred from the score, not stated
     assert not role_attached("Chicago Cubs", "opponent", cubs)
-    perry = "After the defeat Hillary superfan Katy Perry said on Twitter 'we are not a nation that will let HATE lead us'"
+    perry = ("After the defeat Hillary superfan Katy Perry said on Twitter 'we are not a nation that will let HATE "
+             "lead us' Scores of celebrities who support Hillary Clinton took to Twitter to express their dismay at "
+             "the result")
     assert role_attached("Katy Perry", "supporter", perry)
     killed = ("The other three people killed have now been named as Donald Collett, Philip Logan and Robert Huxley "
               "Click to share on WhatsApp")
@@ -491,3 +493,21 @@ def test_a_headline_clause_needs_a_sentence_where_its_subject_does_it():
     assert headline_problems("Lady Gaga protests outside Trump Tower as Hillary Clinton wins", sentences) == [
         "no sentence of the article has Hillary Clinton 'wins'"]
     assert headline_problems("Lady Gaga protests outside Trump Tower as Donald Trump wins", sentences) == []
+
+
+def test_a_side_taken_as_a_stance_is_attached_to_its_party():
+    """The Telegraph's Lady Gaga report (eval/fresh/full, labelled unseen_full): "Clinton campaign: Supporter of
+    Hillary Clinton" over "Speaking at a Clinton campaign rally …, the singer spoke passionately in support of the
+    Democratic candidate" — the supporter is the singer; "Katy Perry: Supporter" over "Hillary superfan Katy
+    Perry" is hers (the Daily Mail's report, labelled held-out)."""
+    from briefing.schema import Position
+
+    rally = ("Speaking at a Clinton campaign rally earlier this week, the singer spoke passionately in support of the "
+             "Democratic candidate, saying: \"She has a career in politics that spans decades of experience.\"")
+    campaign = Position(party="Clinton campaign", stance="Supporter of Hillary Clinton", ev=[1])
+    assert "the cited sentences do not make Clinton campaign 'Supporter of Hillary Clinton'" in check_claim(
+        campaign, rally)
+    perry = ("After the defeat Hillary superfan Katy Perry said on Twitter 'we are not a nation that will let HATE "
+             "lead us' Scores of celebrities who support Hillary Clinton took to Twitter to express their dismay at "
+             "the result")
+    assert check_claim(Position(party="Katy Perry", stance="Supporter", ev=[1]), perry) == []

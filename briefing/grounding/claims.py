@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from briefing.grounding.actors import named_in, role_problems
+from briefing.grounding.actors import named_in, role_attached, role_problems
 from briefing.grounding.match import WORD, content_words, has_word, normalize, stem
 from briefing.grounding.names import CAPITALISED, is_name, title_case
 from briefing.schema import (Actor, BottomLine, Event, Item, Outlook, Point, Position, Question, claim_text,
@@ -569,6 +569,10 @@ def event_subject(event: Event) -> str | None:
     return names[0] if names else None
 
 
+#: A stance that is a side taken, said as the party's role: "Supporter of Hillary Clinton", "Opponent of …".
+_SIDE = re.compile(r"^\W*(?:a\s+)?(?:supporters?|opponents?|critics?|backers?|fans?)\b", re.I)
+
+
 def check_claim(item: Item, evidence: str) -> list[str]:
     """The checks of this module that apply to a cited item, given its evidence's text (run after the word
     overlap passed)."""
@@ -582,6 +586,9 @@ def check_claim(item: Item, evidence: str) -> list[str]:
             problems.append(f"the cited sentences do not name '{item.name}'")
         problems += role_problems(item.name, item.role, evidence)
     elif isinstance(item, Position):
+        if _SIDE.match(item.stance) and not any(role_attached(item.party, form, evidence)
+                                                 for form in (item.stance, item.stance.split()[0])):
+            problems.append(f"the cited sentences do not make {item.party} '{item.stance}'")
         problems += party_problems(item.party, evidence, "whose position it is")
         problems += attribution_problems(item.party, item.stance, evidence,
                                          LOCATED_OVERLAP if item.located else CLAIM_OVERLAP, "whose position it is")
