@@ -511,3 +511,20 @@ def test_a_side_taken_as_a_stance_is_attached_to_its_party():
              "lead us' Scores of celebrities who support Hillary Clinton took to Twitter to express their dismay at "
              "the result")
     assert check_claim(Position(party="Katy Perry", stance="Supporter", ev=[1]), perry) == []
+
+
+def test_what_befell_someone_and_which_way_a_figure_went_must_be_stated():
+    """The Express's tram and Toblerone reports (eval/fresh, labelled unseen and unseen_full): "survived with
+    injuries" over a caption that he survived, "Costs of ingredients rising" over "the cost of ingredients"; the
+    BBC's "price rises" over "raising prices" is stated."""
+    caption = ("SWNS * PA Martin Bamford survived the Croydon tram crash which left seven dead \"We were coming out "
+               "of the tunnel and we hit the bend way too fast and the tram flipped.")
+    assert overlap_problems("Martin Bamford survived with injuries", caption, False) == [
+        "the cited sentences do not say 'injuries'"]
+    assert overlap_problems("Martin Bamford survived the Croydon tram crash", caption, False) == []
+    costs = "It's all about production costs and the cost of ingredients."
+    assert overlap_problems("Costs of ingredients rising", costs, False) == [
+        "the cited sentences do not say 'rising'"]
+    tesco = ("In October, a dispute broke out between Tesco and Unilever after the food brand said it was raising "
+             "prices in Britain to compensate for the fall in the pound.")
+    assert overlap_problems("Tesco and Unilever dispute over price rises", tesco, False) == []

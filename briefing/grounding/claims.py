@@ -97,6 +97,11 @@ def negated(claim: str, evidence: str) -> list[str]:
             if not _PAST_VERB.fullmatch(w) and under_negation(w, hay) and not under_negation(w, own)]
 
 
+#: Words of what befell someone or which way a figure went, each with the words a text may say it with.
+OUTCOMES = (r"\b(?:injur|wound|hurt|hospital)", r"\b(?:ris(?:e|es|ing|en)\b|rose\b|rais|increas|higher|soar|hike)",
+            r"\b(?:fall|fell|falling|drop|decreas|lower|cut)", r"\b(?:arrest|detain|custody)")
+
+
 def overlap_problems(claim: str, evidence: str, located: bool) -> list[str]:
     """Each sentence of the claim must be stated by the evidence: at least :data:`CLAIM_OVERLAP` of its content
     words there (:data:`LOCATED_OVERLAP` when the tool found the evidence)."""
@@ -124,6 +129,12 @@ def overlap_problems(claim: str, evidence: str, located: bool) -> list[str]:
         if verb and not any(has_word(v, stems, hay) for v in (verb, IRREGULAR_PAST.get(verb, verb),
                                                                 *VERB_SYNONYMS.get(verb, ()))):
             return [f"the {'sentences found' if located else 'cited sentences'} do not say '{verb}'"]
+    # what befell someone, or which way a figure went, is the fact itself: "survived with injuries" over "survived
+    # the crash", "costs of ingredients rising" over "the cost of ingredients", are not stated
+    for word in WORD.findall(claim):
+        group = next((g for g in OUTCOMES if re.match(g, word.lower())), None)
+        if group and not re.search(group, hay):
+            return [f"the {'sentences found' if located else 'cited sentences'} do not say '{word}'"]
     denied = negated(claim, evidence)
     return [f"the cited sentences say '{denied[0]}' only under a negation"] if denied else []
 
