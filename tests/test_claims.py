@@ -528,3 +528,17 @@ def test_what_befell_someone_and_which_way_a_figure_went_must_be_stated():
     tesco = ("In October, a dispute broke out between Tesco and Unilever after the food brand said it was raising "
              "prices in Britain to compensate for the fall in the pound.")
     assert overlap_problems("Tesco and Unilever dispute over price rises", tesco, False) == []
+
+
+def test_what_a_claim_ends_by_saying_its_subject_is_must_be_stated():
+    """The New York Times' Toblerone report (eval/fresh/full, labelled unseen_full): "… has been successful" over
+    a sentence that the change is "in keeping with a common strategy"; "Investigations are ongoing" over "RAIB
+    continues its inquiry" is stated in other words."""
+    nyt = ("The change, which was announced on the Toblerone Facebook page last month, is in keeping with a common "
+           "strategy for companies trying to avoid price increases by reducing the contents of a product without "
+           "changing the packaging.")
+    claim = ("The company's strategy to avoid price increases by reducing the contents of a product without changing "
+             "the packaging has been successful")
+    assert overlap_problems(claim, nyt, False) == ["the cited sentences do not say 'successful'"]
+    raib = "All sections have now been taken away as the Rail Accident Investigation Branch continues its inquiry."
+    assert overlap_problems("Investigations are ongoing", raib, False) == []

@@ -97,6 +97,9 @@ def negated(claim: str, evidence: str) -> list[str]:
             if not _PAST_VERB.fullmatch(w) and under_negation(w, hay) and not under_negation(w, own)]
 
 
+#: A claim that ends on what its subject is: "… has been successful", "… was unaware".
+_PREDICATE = re.compile(r"\b(?:is|are|was|were|has\s+been|have\s+been|had\s+been)\s+(?:not\s+|now\s+|very\s+)?"
+                        r"([a-z]{4,})\W*$")
 #: Words of what befell someone or which way a figure went, each with the words a text may say it with.
 OUTCOMES = (r"\b(?:injur|wound|hurt|hospital)", r"\b(?:ris(?:e|es|ing|en)\b|rose\b|rais|increas|higher|soar|hike)",
             r"\b(?:fall|fell|falling|drop|decreas|lower|cut)", r"\b(?:arrest|detain|custody)")
@@ -129,6 +132,12 @@ def overlap_problems(claim: str, evidence: str, located: bool) -> list[str]:
         if verb and not any(has_word(v, stems, hay) for v in (verb, IRREGULAR_PAST.get(verb, verb),
                                                                 *VERB_SYNONYMS.get(verb, ()))):
             return [f"the {'sentences found' if located else 'cited sentences'} do not say '{verb}'"]
+    # what a claim ends by saying its subject is, is the fact: "… has been successful" over a sentence that the
+    # change is "in keeping with a common strategy" does not state it
+    said = _PREDICATE.search(claim)
+    if said and said.group(1).lower() not in STOP_WORDS and not any(
+            has_word(w, stems, hay) for w in (said.group(1), *WORD_SYNONYMS.get(said.group(1).lower(), ()))):
+        return [f"the {'sentences found' if located else 'cited sentences'} do not say '{said.group(1)}'"]
     # what befell someone, or which way a figure went, is the fact itself: "survived with injuries" over "survived
     # the crash", "costs of ingredients rising" over "the cost of ingredients", are not stated
     for word in WORD.findall(claim):
