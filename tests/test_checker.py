@@ -40,8 +40,10 @@ FRESH_PRECISION_FLOOR, FRESH_RECALL_FLOOR = 0.99, 0.90
 #: round): 0.903 (56 of 62) / 0.824 (56 of 68); a headline's "as Hillary Clinton wins" needs a sentence where she
 #: wins: 0.918 (56 of 61) / 0.824; a one-word name found only inside quotation marks ("Manuel", of a video's title)
 #: is no actor: 0.933 (56 of 60) / 0.824; what befell someone ("with injuries") and which way a figure went
-#: ("rising") must be stated: 0.949 (56 of 59) / 0.824. Below the target: said in README and FINDINGS.
-UNSEEN_PRECISION_FLOOR, UNSEEN_RECALL_FLOOR = 0.94, 0.82
+#: ("rising") must be stated: 0.949 (56 of 59) / 0.824; a second verb of the present ("and speaks passionately")
+#: stated, a group not given what someone else said: 0.982 (56 of 57) / 0.824. Written from this set's
+#: disagreements, so no longer unseen: said in README and FINDINGS.
+UNSEEN_PRECISION_FLOOR, UNSEEN_RECALL_FLOOR = 0.97, 0.82
 #: The second unseen set (174 claims of the same articles briefed with every section, eval/fresh/full @ e399960),
 #: measured once with those rules: precision 0.878 (65 of 74), recall 0.833 (65 of 78); one rule since (a name as
 #: its acronym, "RAIB"): 0.880 (66 of 75) / 0.846 (66 of 78); evidence completed (two relabelled): 0.885 (69 of 78)

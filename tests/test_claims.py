@@ -542,3 +542,32 @@ def test_what_a_claim_ends_by_saying_its_subject_is_must_be_stated():
     assert overlap_problems(claim, nyt, False) == ["the cited sentences do not say 'successful'"]
     raib = "All sections have now been taken away as the Rail Accident Investigation Branch continues its inquiry."
     assert overlap_problems("Investigations are ongoing", raib, False) == []
+
+
+def test_a_second_verb_of_the_present_is_a_fact_of_its_own():
+    """The Telegraph's Lady Gaga report (eval/fresh, labelled unseen): the bottom line "… she stands on a
+    sanitation truck holding a sign reading 'Love trumps hate' and speaks passionately in support of Hillary
+    Clinton" over sentences on the protest and the truck; her speech is another sentence's."""
+    shown = ("Musician Lady Gaga, a prominent supporter of Hillary Clinton, was photographed protesting outside Trump "
+             "Tower in New York City in the early hours of Wednesday morning. The star stood on a sanitation truck, "
+             "holding a sign reading 'Love trumps hate.'")
+    claim = ("She stands on a sanitation truck holding a sign reading 'Love trumps hate' and speaks passionately in "
+             "support of Hillary Clinton.")
+    assert overlap_problems(claim, shown, False) == ["the cited sentences do not say 'speaks'"]
+    assert overlap_problems("She stands on a sanitation truck and holds a sign reading 'Love trumps hate'", shown,
+                            False) == []
+
+
+def test_a_group_is_not_given_what_someone_else_said():
+    """USA Today's tram report (eval/fresh, labelled unseen): "Emergency workers: The accident occurred" over
+    "Police said … the accident that occurred …" and a sentence on the workers freeing people; a rescue team's work
+    said of its diggers stays its own (the Daily Mail's well rescue, labelled)."""
+    usa = ("Police said more than 50 people were injured in the accident that occurred next to an underpass in the "
+           "Croydon area. Emergency workers labored for hours to free five people trapped in the wreckage.")
+    assert attribution_problems("Emergency workers", "The accident occurred", usa, 0.6, "whose position it is") == [
+        "the sentence that states it does not name Emergency workers (whose position it is)"]
+    well = ("A team of rescuers and diggers have worked A large-scale rescue operation is underway in China to save a "
+            "little boy who fell into a 40-metre-deep well. Around 80 diggers are working around the clock at the "
+            "scene in a bid to save the child, who has been trapped for around 50 hours by now.")
+    assert attribution_problems("Rescue Team", "Working around the clock to save the child", well, 0.6,
+                                "whose position it is") == []

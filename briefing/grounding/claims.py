@@ -97,6 +97,8 @@ def negated(claim: str, evidence: str) -> list[str]:
             if not _PAST_VERB.fullmatch(w) and under_negation(w, hay) and not under_negation(w, own)]
 
 
+#: Words that follow a verb of the present ("and speaks passionately", "and calls for"), not a noun's plural.
+_PREPOSITIONS = frozenset("to for about with on at in into outside against out up".split())
 #: A claim that ends on what its subject is: "… has been successful", "… was unaware".
 _PREDICATE = re.compile(r"\b(?:is|are|was|were|has\s+been|have\s+been|had\s+been)\s+(?:not\s+|now\s+|very\s+)?"
                         r"([a-z]{4,})\W*$")
@@ -122,8 +124,10 @@ def overlap_problems(claim: str, evidence: str, located: bool) -> list[str]:
     stems = {stem(w) for w in WORD.findall(hay)}
     # a second verb of one subject is a fact of its own: "Tram derailed and overturned …" over a sentence on
     # the derailment alone does not state that it overturned
-    for verb in re.findall(r"\band\s+(\w+)", claim):
-        if _PAST_VERB.fullmatch(verb) and verb.lower() not in STOP_WORDS and not has_word(verb, stems, hay):
+    for verb, after in re.findall(r"\band\s+(\w+)(?=\s+(\w+))?", claim):
+        present = verb.endswith("s") and not verb.endswith("ss") and (after.endswith("ly") or after in _PREPOSITIONS)
+        if (_PAST_VERB.fullmatch(verb) or present) and verb.lower() not in STOP_WORDS and \
+                not has_word(verb, stems, hay):
             return [f"the {'sentences found' if located else 'cited sentences'} do not say '{verb}'"]
     # what a named subject does is the fact: "British Transport Police investigate the crash" over a sentence
     # naming the force and the crash, not an investigation, does not state it
@@ -394,11 +398,14 @@ def attribution_problems(party: str | None, claim: str, evidence: str, floor: fl
     sentences = [s.text for s in split_sentences(normalize(evidence), 1)]
     if not party or len(sentences) < 2 or not named_in(party, evidence):
         return []
-    if normalize(party).lower().split()[-1] in GROUP_HEADS:  # "Rescue team": the diggers, the rescuers, the crews
-        return []
     own = {w.lower() for w in WORD.findall(party)}
     words = " ".join(w for w in content_words(claim) if w not in own)
     stating = [i for i, s in enumerate(sentences) if words and overlap(words, s) >= floor]
+    if normalize(party).lower().split()[-1] in GROUP_HEADS and not (
+            stating and all(ATTRIBUTION.search(sentences[i]) for i in stating)):
+        # "Rescue team": the diggers, the rescuers, the crews — but not what someone else said ("Emergency
+        # workers: The accident occurred" over "Police said … the accident that occurred …")
+        return []
     if not stating or any(named_in(party, sentences[i]) or i and named_in(party, sentences[i - 1])
                           and (_REFERS_BACK.search(sentences[i]) or _speaker(sentences[i])) for i in stating):
         return []
