@@ -25,8 +25,8 @@ from briefing.schema import (Actor, BottomLine, Event, Item, Outlook, Point, Pos
                             max_length)
 from briefing.text.article import split_sentences
 from briefing.text.lexicon import (ACRONYM_ALIASES, ATTRIBUTION, BODY_WORDS, FORWARD, GROUP_HEADS, IRREGULAR_PAST,
-                                   LINKING_VERBS, NUMBER_WORDS, PLACE_NOUNS, STOP_WORDS, VERB_SYNONYMS,
-                                   WORD_SYNONYMS)
+                                   LINKING_VERBS, NUMBER_WORDS, OUTCOME_WORDS, PLACE_NOUNS, STOP_WORDS,
+                                   VERB_SYNONYMS, WORD_SYNONYMS)
 
 #: Number words as the digits they stand for; beyond the figures of a count (:data:`NUMBER_WORDS`), a claim's
 #: "zero", "thousand" and "dozen" are numbers too.
@@ -102,9 +102,6 @@ _PREPOSITIONS = frozenset("to for about with on at in into outside against out u
 #: A claim that ends on what its subject is: "… has been successful", "… was unaware".
 _PREDICATE = re.compile(r"\b(?:is|are|was|were|has\s+been|have\s+been|had\s+been)\s+(?:not\s+|now\s+|very\s+)?"
                         r"([a-z]{4,})\W*$")
-#: Words of what befell someone or which way a figure went, each with the words a text may say it with.
-OUTCOMES = (r"\b(?:injur|wound|hurt|hospital)", r"\b(?:ris(?:e|es|ing|en)\b|rose\b|rais|increas|higher|soar|hike)",
-            r"\b(?:fall|fell|falling|drop|decreas|lower|cut)", r"\b(?:arrest|detain|custody)")
 
 
 def overlap_problems(claim: str, evidence: str, located: bool) -> list[str]:
@@ -145,7 +142,7 @@ def overlap_problems(claim: str, evidence: str, located: bool) -> list[str]:
     # what befell someone, or which way a figure went, is the fact itself: "survived with injuries" over "survived
     # the crash", "costs of ingredients rising" over "the cost of ingredients", are not stated
     for word in WORD.findall(claim):
-        group = next((g for g in OUTCOMES if re.match(g, word.lower())), None)
+        group = next((g for g in OUTCOME_WORDS if re.match(g, word.lower())), None)
         if group and not re.search(group, hay):
             return [f"the {'sentences found' if located else 'cited sentences'} do not say '{word}'"]
     denied = negated(claim, evidence)
@@ -284,7 +281,7 @@ _POSSESSED = re.compile(r"\b(?:with|of)\s+(\w+)\s+(?:young\s+|small\s+|grown\s+)
                         re.I)
 
 
-ORDINAL_NAMES = {"#" + n: w for w, n in _ORDINALS.items()}
+_ORDINAL_NAMES = {"#" + n: w for w, n in _ORDINALS.items()}
 
 
 def _ranked(text: str) -> dict[str, list[set[str]]]:
@@ -329,7 +326,7 @@ def _counted_problems(claim: str, evidence: str) -> list[str]:
     ranked = _ranked(evidence)
     for n, mentions in _ranked(claim).items():
         if n in ranked and not any(after & other for after in mentions for other in ranked[n]):
-            return [f"the cited sentences rank something else {ORDINAL_NAMES.get(n, n)}"]
+            return [f"the cited sentences rank something else {_ORDINAL_NAMES.get(n, n)}"]
     return []
 
 

@@ -84,6 +84,11 @@ WORD_SYNONYMS = {"died": ("dead", "death"), "dead": ("died", "death"), "death": 
                  "inquiry": ("investigation", "probe"), "probe": ("investigation", "inquiry"),
                  "ongoing": ("continues", "continuing", "under way", "underway")}
 
+#: What befell someone, or which way a figure went, each as the stems a text may say it with: a claim that says
+#: one ("survived with injuries", "costs rising") is stated only by evidence that says it too.
+OUTCOME_WORDS = (r"\b(?:injur|wound|hurt|hospital)", r"\b(?:ris(?:e|es|ing|en)\b|rose\b|rais|increas|higher|soar|hike)",
+                 r"\b(?:fall|fell|falling|drop|decreas|lower|cut)", r"\b(?:arrest|detain|custody)")
+
 #: Role words and the words a text attaches to a person in their place ("Hillary superfan Katy Perry" is a
 #: supporter, "the other three people killed … named as A, B and C" victims, "victory against the Cleveland
 #: Indians" an opponent): each role word stands for itself too.
