@@ -6,8 +6,8 @@ each labelled briefing's model answer grounded again with the current code, its 
 Prints precision (of the items shown with ✓, the share labelled supported) and recall (of the items labelled
 supported, the share shown with ✓), overall and per kind, then every disagreement, for each labelled set: by
 default the set the rules were written against (labels.jsonl), the held-out one (heldout.jsonl, since tuned on
-too), the fresh one (fresh.jsonl, tuned on since), and the two unseen ones (unseen.jsonl, tuned on since;
-unseen_full.jsonl). No model call.
+too), the fresh one (fresh.jsonl, tuned on since), the two unseen ones (unseen.jsonl and unseen_full.jsonl, both
+tuned on since), and the third unseen one (unseen2.jsonl), which no rule was written from. No model call.
 """
 
 from __future__ import annotations
@@ -18,12 +18,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from briefing.eval.checker import FRESH, HELDOUT, LABELS, UNSEEN, UNSEEN_FULL, load_labels, measure  # noqa: E402
+from briefing.eval.checker import (FRESH, HELDOUT, LABELS, UNSEEN, UNSEEN2, UNSEEN_FULL, load_labels,  # noqa: E402
+                                   measure)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--labels", nargs="+", default=[str(p) for p in (LABELS, HELDOUT, FRESH, UNSEEN, UNSEEN_FULL)])
+    ap.add_argument("--labels", nargs="+", default=[str(p) for p in (LABELS, HELDOUT, FRESH, UNSEEN, UNSEEN_FULL,
+                                                                       UNSEEN2)])
     ap.add_argument("--no-disagreements", action="store_true")
     args = ap.parse_args()
     for path in args.labels:

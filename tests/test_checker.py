@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from briefing.eval.checker import FRESH, HELDOUT, KINDS, LABELS, UNSEEN, UNSEEN_FULL, load_labels, measure
+from briefing.eval.checker import (FRESH, HELDOUT, KINDS, LABELS, UNSEEN, UNSEEN2, UNSEEN_FULL, load_labels,
+                                   measure)
 from briefing.schema import Briefing
 from briefing.text.article import Article
 
@@ -53,6 +54,11 @@ UNSEEN_PRECISION_FLOOR, UNSEEN_RECALL_FLOOR = 0.97, 0.82
 #: party: 0.934 (71 of 76) / 0.866; "with injuries", "rising" stated: 0.959 (71 of 74) / 0.866; a claim's closing
 #: predicate ("has been successful") stated: 0.973 (71 of 73) / 0.866, the target reached on this set.
 UNSEEN_FULL_PRECISION_FLOOR, UNSEEN_FULL_RECALL_FLOOR = 0.97, 0.86
+#: The third unseen set (100 claims of the seven story articles no eval had briefed, eval/fresh2 @ 3fc7466), briefed
+#: after the ninth round's rules and labelled without the tool's verdict in view, measured once with those rules:
+#: precision 0.750 (36 of 48), recall 0.800 (36 of 45) — what a ✓ is worth on a new article, far below the target.
+#: No rule has been written from it.
+UNSEEN2_PRECISION_FLOOR, UNSEEN2_RECALL_FLOOR = 0.75, 0.80
 #: The issue's targets (#15).
 PRECISION_TARGET, RECALL_TARGET = 0.97, 0.85
 
@@ -67,15 +73,15 @@ def measured(labels):
     return measure(labels)
 
 
-@pytest.fixture(scope="module", params=[LABELS, HELDOUT, FRESH, UNSEEN, UNSEEN_FULL],
-                ids=["labels", "heldout", "fresh", "unseen", "unseen_full"])
+@pytest.fixture(scope="module", params=[LABELS, HELDOUT, FRESH, UNSEEN, UNSEEN_FULL, UNSEEN2],
+                ids=["labels", "heldout", "fresh", "unseen", "unseen_full", "unseen2"])
 def each_set(request):
     return load_labels(request.param)
 
 
 def test_each_labelled_set_is_whole_and_readable(each_set):
     labels = each_set
-    assert len(labels) >= 140
+    assert len(labels) >= 100
     keys = [(r["file"], r["path"]) for r in labels]
     assert len(set(keys)) == len(keys)
 
@@ -137,8 +143,9 @@ def test_the_fresh_set_holds_its_floors():
 
 
 @pytest.mark.parametrize("path, floors", [(UNSEEN, (UNSEEN_PRECISION_FLOOR, UNSEEN_RECALL_FLOOR)),
-                                          (UNSEEN_FULL, (UNSEEN_FULL_PRECISION_FLOOR, UNSEEN_FULL_RECALL_FLOOR))],
-                         ids=["unseen", "unseen_full"])
+                                          (UNSEEN_FULL, (UNSEEN_FULL_PRECISION_FLOOR, UNSEEN_FULL_RECALL_FLOOR)),
+                                          (UNSEEN2, (UNSEEN2_PRECISION_FLOOR, UNSEEN2_RECALL_FLOOR))],
+                         ids=["unseen", "unseen_full", "unseen2"])
 def test_the_unseen_sets_hold_their_floors(path, floors):
     """The ✓ on answers to articles the rules had never seen (eval/fresh, brief and full sections)."""
     unseen = load_labels(path)

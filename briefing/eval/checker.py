@@ -29,6 +29,9 @@ UNSEEN = LABELS.with_name("unseen.jsonl")
 #: The second unseen set: claims of the same ten articles briefed with every section (``eval/fresh/full``,
 #: e399960), labelled the same way and measured once with the checker of 06fbcc8 (tuned on the first).
 UNSEEN_FULL = LABELS.with_name("unseen_full.jsonl")
+#: The third unseen set: claims of the seven story articles no eval had briefed (``eval/fresh2``), briefed after the
+#: ninth round's rules and labelled without the tool's verdict in view: what the checker gives on a new article.
+UNSEEN2 = LABELS.with_name("unseen2.jsonl")
 
 KINDS = ("headline", "bottom_line", "key_point", "actor", "position", "event", "issue", "outlook", "question",
          "quote")

@@ -15,6 +15,11 @@ and the second unseen set (``unseen_full.jsonl``) as
 
     .venv/bin/python tests/data/claims/harvest.py --snapshot new15full- > /tmp/unseen_full.jsonl
 
+and the third (``unseen2.jsonl``, seven story articles no eval had briefed, labelled after the ninth round's rules)
+as
+
+    .venv/bin/python tests/data/claims/harvest.py --snapshot new16- > /tmp/unseen2.jsonl
+
 Each snapshot in ``briefings/`` is a real model briefing as committed (``SOURCES`` names where and when); the
 record holds what the tool showed at the time: the claim as shown, the model's cited ids, those sentences, the
 evidence spans and the verdict."""
@@ -60,6 +65,9 @@ for stem in ["china-bbc-165w", "croydon-express-376w", "croydon-independent-781w
              "toblerone-express-340w", "toblerone-nytimes-530w"]:
     SOURCES[f"new15-{stem}.json"] = (f"eval/fresh/briefings/{stem}.json", "3c9fefd")
     SOURCES[f"new15full-{stem}.json"] = (f"eval/fresh/full/briefings/{stem}.json", "e399960")
+for stem in ["croydon-dailymail-911w", "croydon-nytimes-171w", "croydon-telegraph-137w", "toblerone-nypost-339w",
+             "toblerone-thesun-764w", "toblerone-theguardian-617w", "toblerone-usatoday-370w"]:
+    SOURCES[f"new16-{stem}.json"] = (f"eval/fresh2/briefings/{stem}.json", "3fc7466")
 
 
 def snapshot(names) -> None:
