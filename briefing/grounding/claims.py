@@ -104,6 +104,12 @@ _PREDICATE = re.compile(r"\b(?:is|are|was|were|has\s+been|have\s+been|had\s+been
                         r"([a-z]{4,})\W*$")
 
 
+def _says_deed(verb: str, stems: set[str], hay: str) -> bool:
+    """Whether a text (its word stems and lower-cased text) says the deed ``verb`` names: the verb, its past, or a
+    word for it ("won" as a "victory")."""
+    return any(has_word(v, stems, hay) for v in (verb, IRREGULAR_PAST.get(verb, verb), *VERB_SYNONYMS.get(verb, ())))
+
+
 def overlap_problems(claim: str, evidence: str, located: bool) -> list[str]:
     """Each sentence of the claim must be stated by the evidence: at least :data:`CLAIM_OVERLAP` of its content
     words there (:data:`LOCATED_OVERLAP` when the tool found the evidence)."""
@@ -130,8 +136,7 @@ def overlap_problems(claim: str, evidence: str, located: bool) -> list[str]:
     # naming the force and the crash, not an investigation, does not state it
     for part in parts:
         verb = _subject_verb(part)
-        if verb and not any(has_word(v, stems, hay) for v in (verb, IRREGULAR_PAST.get(verb, verb),
-                                                                *VERB_SYNONYMS.get(verb, ()))):
+        if verb and not _says_deed(verb, stems, hay):
             return [f"the {'sentences found' if located else 'cited sentences'} do not say '{verb}'"]
     # what a claim ends by saying its subject is, is the fact: "… has been successful" over a sentence that the
     # change is "in keeping with a common strategy" does not state it
@@ -557,15 +562,16 @@ def _deed_problems(headline: str, sentences: list[str]) -> list[str]:
     """Each clause of a headline that has a named subject do something ("… as Hillary Clinton wins") needs a
     sentence of the article where that subject does it (the Mirror's report has Clinton praised and Trump voted
     in; no sentence has her win)."""
+    read = None  # each sentence's stems and text, read once, when a clause needs them
     for clause in re.split(r"\s+(?:as|after|while|when|before)\s+|;\s*|:\s+", headline):
         verb = _subject_verb(clause)
         if not verb:
             continue
         subject = normalize(clause).split(verb)[0].strip()
         subject = re.sub(r"\s+(?:was|were|is|are|has|have|had|been|also|now)$", "", subject).strip()
-        forms = (verb, IRREGULAR_PAST.get(verb, verb), *VERB_SYNONYMS.get(verb, ()))
-        if subject and not any(named_in(subject, sent) and any(has_word(v, {stem(w) for w in WORD.findall(
-                sent.lower())}, normalize(sent).lower()) for v in forms) for sent in sentences):
+        read = read or [(sent, {stem(w) for w in WORD.findall(sent.lower())}, normalize(sent).lower())
+                        for sent in sentences]
+        if subject and not any(named_in(subject, sent) and _says_deed(verb, stems, hay) for sent, stems, hay in read):
             return [f"no sentence of the article has {subject} '{verb}'"]
     return []
 

@@ -59,11 +59,15 @@ class Grounder:
         return sum(1 for w in words if any(re.search(rf"\b{re.escape(x)}", text)
                                            for x in (w, *WORD_SYNONYMS.get(w, ())))) / len(words)
 
+    def _scored(self, words: set[str], skip: list[int] | tuple = ()) -> list[tuple[float, int]]:
+        """Each sentence that may be evidence (none addressed to a model, none of ``skip``) with the share of the
+        claim's words it holds: ``(share, id)``."""
+        return [(self._overlap(words, [i]), i) for i in range(1, len(self.article.sentences) + 1)
+                if i not in self._blocked and i not in skip]
+
     def _locate_claim(self, words: set[str]) -> list[int]:
         """The sentence (or two) of the article that best state a claim, if they state enough of it."""
-        n = len(self.article.sentences)
-        scored = sorted(((self._overlap(words, [i]), i) for i in range(1, n + 1) if i not in self._blocked),
-                        reverse=True)
+        scored = sorted(self._scored(words), reverse=True)
         if not scored:
             return []
         best, first = scored[0]
@@ -184,10 +188,8 @@ class Grounder:
         :data:`RESTATE_TRIES` at most, the first over which every check passes; else None. Only for a fact, an
         actor, an event: a stance is its party's in the sentence the model read, an outlook's expectation and a
         question's openness are the cited passage's, a bottom line sums up the sentences it cites."""
-        n = len(self.article.sentences)
-        scored = sorted(((self._overlap(words, [i]), -i, i) for i in range(1, n + 1)
-                         if i not in ids and i not in self._blocked), reverse=True)
-        for ov, _, i in scored[:RESTATE_TRIES]:
+        scored = sorted(self._scored(words, ids), key=lambda si: (-si[0], si[1]))  # most words first, then earliest
+        for ov, i in scored[:RESTATE_TRIES]:
             if ov < self.relocate_overlap:
                 break
             if not check_claim(item, self.article.sentences[i - 1].text):
