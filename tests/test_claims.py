@@ -11,7 +11,7 @@ from briefing.grounding.actors import named_in, placeholder_role, role_attached,
 from briefing.grounding.claims import (acronym_in, attribution_problems, check_claim, cut_off, date_problems, expected,
                                        fact_problems, headline_problems, numbers, others_names_problems,
                                        overlap_problems, party_problems, past_event)
-from briefing.schema import Briefing, Extraction
+from briefing.schema import Briefing, Extraction, Point
 
 SNAPSHOTS = LABELS.parent / "briefings"
 
@@ -560,3 +560,91 @@ def test_a_group_is_not_given_what_someone_else_said():
             "scene in a bid to save the child, who has been trapped for around 50 hours by now.")
     assert attribution_problems("Rescue Team", "Working around the clock to save the child", well, 0.6,
                                 "whose position it is") == []
+
+
+_TELEGRAPH = ("The driver, a 42-year-old man, from Beckenham, was released on bail, as Dane Chinnery, a 19-year-old "
+              "Crystal Palace fan, was identified as one of the seven dead. Friends described how the \"friendly, "
+              "genuine lad\" had been travelling to work. Investigators said the tram was travelling at a "
+              "\"significantly higher speed than is permitted\" and were initially probing whether the driver had "
+              "fallen asleep. British Transport Police said it was \"too early\" to comment on whether the driver was "
+              "using his mobile phone. A spokeswoman added: \"I would imagine this would be one of many lines of "
+              "inquiry.\" FirstGroup confirmed it was company policy for drivers to avoid having their mobile phones "
+              "with them during operating hours.")
+_SUN_WEIGHT = ("Product makers Mondelez International has increased the gap between the peaks to reduce the weight of "
+               "the chocolate bars.")
+_PRESCOTT = ("Former Labour deputy prime minister John Prescott suggested the change was related to the Brexit vote. "
+             "On Sunday, it emerged that Birds Eye fish fingers and Walkers crisps had joined Typhoo and Unilever, the "
+             "owner of Marmite, and a number of smaller suppliers in an industry-wide battle over price increases "
+             "caused by the 14.5% drop in the value of the pound against the euro and 18% against the dollar since "
+             "the referendum.")
+
+
+def test_a_role_keeps_the_word_that_makes_it_another():
+    """The New York Times' and the Guardian's reports (eval/fresh2, labelled unseen2): "deputy director of
+    operations" is not the director, "Former Labour deputy prime minister" not the deputy prime minister."""
+    mckenna = ("Several of the injured were treated at the scene and 51 were taken to the hospital, Peter McKenna, the "
+               "deputy director of operations for the London Ambulance Service, said in a statement.")
+    assert role_problems("Peter McKenna", "director of operations for the London Ambulance Service", mckenna) == [
+        "the cited sentences make Peter McKenna 'deputy director of operations for the London Ambulance Service', "
+        "not 'director of operations for the London Ambulance Service'"]
+    assert role_problems("Peter McKenna", "deputy director of operations for the London Ambulance Service",
+                         mckenna) == []
+    prescott = _PRESCOTT.split(". ")[0] + "."
+    assert role_problems("John Prescott", "Labour deputy prime minister", prescott) == [
+        "the cited sentences make John Prescott 'former Labour deputy prime minister', not 'Labour deputy prime "
+        "minister'"]
+    assert role_problems("John Prescott", "Former Labour deputy prime minister", prescott) == []
+
+
+@pytest.mark.parametrize("claim, evidence, problems", [
+    ("Mondelez International: To reduce weight of chocolate bars to increase price", _SUN_WEIGHT,
+     ["the cited sentences do not say it was done to increase price"]),
+    ("Mondelez International increased the gap between the peaks to reduce the weight", _SUN_WEIGHT, []),
+    ("Mondelez International changed the shape of its bars due to rising costs",
+     "Mondelez International changed the shape of its bars. It blamed rising costs.", []),
+    ("Initial findings suggest high speed", "Initial findings of the Rail Accident Investigation Branch (RAIB) show "
+     "that the tram came off the tracks as it was negotiating a \"sharp, left-hand curve\" with a speed limit of "
+     "12mph.", ["the cited sentences do not say 'high'"]),
+    ("Initial findings suggest high speed", "An RAIB spokesman said: \"Initial indications suggest that the tram was "
+     "travelling at a significantly higher speed than is permitted.\"", []),
+    ("Driver was arrested and being held on suspicion of manslaughter", "The 42-year-old male driver, from "
+     "Beckenham, is being held on suspicion of manslaughter and is currently in custody, British Transport Police "
+     "said.", []),
+    ("Toblerone has widened the gaps between its chocolate bar chunks to avoid price increases", "The makers of "
+     "Toblerone have widened the gaps between the chocolate bar's distinctive triangular chunks in an effort to "
+     "avoid putting its prices up.", []),
+    ("People are unhappy about the change", "People aren't happy about the change.", []),
+    ("UK chocolate bar crisis due to weight reduction", "The UK has a chocolate bar crisis on its hands. \"We have had "
+     "to reduce the weight of just two of our bars in the UK,\" the company said on Facebook.", []),
+])
+def test_a_purpose_a_degree_and_words_said_otherwise(claim, evidence, problems):
+    """The Sun's, the Daily Mail's, the Guardian's and USA Today's reports (eval/fresh2, labelled unseen2): what a
+    deed was done for ("to increase price") and how fast ("high speed") are facts of their own; "in custody" says
+    arrested, "putting its prices up" a price increase, "aren't happy" unhappy, "to reduce the weight" a weight
+    reduction."""
+    assert overlap_problems(claim, evidence, False) == problems
+
+
+def test_a_person_s_stance_is_stated_by_the_sentences_about_them():
+    """The Guardian's Toblerone report (labelled unseen2): Prescott suggested a link to the Brexit vote; the
+    industry-wide battle is another sentence's, not his stance. A body's stance may be spread over sentences."""
+    assert attribution_problems("John Prescott", "The change is part of a broader industry-wide battle over price "
+                                "increases caused by Brexit", _PRESCOTT, 0.6, "whose position it is") == [
+        "the sentences that name John Prescott state only 22% of it (whose position it is)"]
+    assert attribution_problems("John Prescott", "The change was related to the Brexit vote", _PRESCOTT, 0.6,
+                                "whose position it is") == []
+
+
+def test_a_question_a_group_s_deed_and_an_unstated_purpose_are_no_supported_claims():
+    """The New York Post's, the Telegraph's and the Sun's Toblerone and tram reports (labelled unseen2): a reader's
+    quoted question given as a key point, a headline's "Police check …" that no sentence has the police do, a
+    headline's purpose the article does not state."""
+    point = Point(text="Why couldn't you just lose a triangle at the end or make the triangles smaller?", ev=[1])
+    assert "a question, not a claim" in check_claim(point, "\"Why couldn't you just lose a triangle at the end or "
+                                                           "make the triangles smaller?")
+    sentences = [s + "." for s in _TELEGRAPH.rstrip(".").split(". ")]
+    assert "no sentence of the article has Police 'check'" in headline_problems(
+        "Police check driver's mobile phone records", sentences)
+    assert "the article does not say it was done to increase weight" in headline_problems(
+        "Toblerone chocolate bars reduced in size to increase weight", [_SUN_WEIGHT])
+    assert headline_problems("Toblerone chocolate bars reduced in weight", [_SUN_WEIGHT]) == []

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 
 from briefing.grounding.match import WORD, normalize, stem
-from briefing.text.lexicon import (BODY_WORDS, GROUP_HEADS, OFFICES, OPPONENT_BEFORE, OPPONENT_ROLES, ROLE_SYNONYMS,
-                                   STOP_WORDS, TITLES)
+from briefing.text.lexicon import (BODY_WORDS, GROUP_HEADS, OFFICES, OPPONENT_BEFORE, OPPONENT_ROLES, ROLE_QUALIFIERS,
+                                   ROLE_SYNONYMS, STOP_WORDS, TITLES)
 
 #: Words that stand for a role without stating one: read as no role (null), not as an unverified claim.
 PLACEHOLDER_ROLES = frozenset("""speaker official officials source sources spokesperson spokesman spokeswoman
@@ -223,4 +223,23 @@ def role_problems(name: str, role: str | None, evidence: str) -> list[str]:
         return [f"'{role}' is an activity, not a role"]
     if not any(role_attached(name, form, evidence) for form in _role_forms(role, evidence)):
         return [f"the cited sentences do not make {name} '{role}'"]
+    dropped = _dropped_qualifier(role, evidence)
+    if dropped:
+        return [f"the cited sentences make {name} '{dropped} {role}', not '{role}'"]
     return []
+
+
+def _dropped_qualifier(role: str, evidence: str) -> str | None:
+    """The word that makes the role another one (:data:`~briefing.text.lexicon.ROLE_QUALIFIERS`) when the evidence
+    puts one before every place it says the role's opening words and the role leaves it out: "Labour deputy prime
+    minister" over "Former Labour deputy prime minister John Prescott"."""
+    role_seq = [w for w in _words(normalize(role)) if w not in ("the", "a", "an")]
+    if not role_seq or role_seq[0] in ROLE_QUALIFIERS:
+        return None
+    head = [stem(w) for w in role_seq[:2]]
+    words = _words(normalize(evidence))
+    before = [words[i - 1] if i else "" for i in range(len(words))
+              if [stem(w) for w in words[i:i + len(head)]] == head]
+    if before and all(w in ROLE_QUALIFIERS and w not in role_seq for w in before):
+        return before[0]
+    return None

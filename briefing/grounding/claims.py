@@ -85,6 +85,8 @@ def negated(claim: str, evidence: str) -> list[str]:
         return bool(hits) and all(_NEGATION.search(" ".join(text[:m.start()].split()[-5:])) for m in hits)
 
     hay, own = normalize(evidence), normalize(claim)
+    # a claim's "unhappy about the change" says the evidence's "aren't happy about the change"
+    own = re.sub(r"\bun(?!i|der|less|til)(?=[a-z]{4,})", "not ", own)
     # "not far from protests" is "near protests": a claim that says near states it (and only such a claim)
     near = {stem(m.group(1)) for m in re.finditer(r"\bnear(?:\s+\w+){0,2}?\s+(\w+)", own, re.I)}
     if near:
@@ -150,8 +152,33 @@ def overlap_problems(claim: str, evidence: str, located: bool) -> list[str]:
         group = next((g for g in OUTCOME_WORDS if re.match(g, word.lower())), None)
         if group and not re.search(group, hay):
             return [f"the {'sentences found' if located else 'cited sentences'} do not say '{word}'"]
+    purpose = unstated_purpose(claim, evidence)
+    if purpose:
+        return [f"the {'sentences found' if located else 'cited sentences'} do not say it was done to {purpose}"]
     denied = negated(claim, evidence)
     return [f"the cited sentences say '{denied[0]}' only under a negation"] if denied else []
+
+
+#: A purpose: "to" and a verb with its object, after a deed in the same clause ("reduced in size to increase
+#: weight", "To reduce weight of chocolate bars to increase price").
+_PURPOSE = re.compile(r"(?<!\bdue )(?<!\bowing )(?<!\bthanks )(?<!\baccording )(?<!\bprior )(?<!\bnext )"
+                      r"(?<!\bclose )(?<!\brelated )(?<!\bup )\bto\s+([a-z]{3,}(?<!ing))\s+(?=[a-z])(\w+)")
+
+
+def unstated_purpose(claim: str, evidence: str) -> str | None:
+    """What a claim says a deed was done for, when the evidence does not say it ("to increase price" over "to reduce
+    the weight of the chocolate bars"): the purpose is a fact of its own, stated by "to" and the same verb."""
+    text = normalize(claim)
+    hay = normalize(evidence).lower()
+    for m in _PURPOSE.finditer(text):
+        verb, nxt = m.group(1), m.group(2).lower()
+        clause = re.split(r"[,;:]", text[:m.start()])[-1]
+        if verb in STOP_WORDS or nxt in STOP_WORDS or not (_PAST_VERB.search(clause) or
+                                                           re.search(r"(?:^|\s)to\s+[a-z]", clause, re.I)):
+            continue
+        if not re.search(rf"\bto\s+(?:\w+\s+){{0,2}}?{re.escape(stem(verb))}", hay):
+            return f"{verb} {m.group(2)}"
+    return None
 
 
 _NAME_ONLY = re.compile(r"(?:[A-Z][\w'’.-]*\s*)+")
@@ -386,7 +413,8 @@ def party_problems(party: str | None, evidence: str, what: str) -> list[str]:
 
 #: A sentence that goes on about the one before: a pronoun or a generic noun for its subject, or a quote.
 _REFERS_BACK = re.compile(r"^\W*(?:(?:but|and|so|now)\s+)?(?:he|she|they|it|its|their|his|her|this|these|the\s+"
-                          r"(?:company|firm|force|group|team|spokes\w+|officers?|police|brand|maker|star|singer))\b|"
+                          r"(?:[\w'’-]+\s+)?(?:company|firm|force|group|team|spokes\w+|officers?|police|brand|maker|"
+                          r"star|singer))\b|"
                           r"^\s*[\"“]", re.I)
 
 
@@ -408,8 +436,22 @@ def attribution_problems(party: str | None, claim: str, evidence: str, floor: fl
         # "Rescue team": the diggers, the rescuers, the crews — but not what someone else said ("Emergency
         # workers: The accident occurred" over "Police said … the accident that occurred …")
         return []
-    if not stating or any(named_in(party, sentences[i]) or i and named_in(party, sentences[i - 1])
-                          and (_REFERS_BACK.search(sentences[i]) or _speaker(sentences[i])) for i in stating):
+    def own(i: int) -> bool:  # the sentence names the party, or goes on from one that does
+        return named_in(party, sentences[i]) or bool(i and named_in(party, sentences[i - 1]) and (
+            _REFERS_BACK.search(sentences[i]) or _speaker(sentences[i])))
+
+    if not stating:
+        # no one sentence states it: a person's stance must be stated by the sentences about that person, not by
+        # the words of others around them ("John Prescott: The change is part of a broader industry-wide battle
+        # over price increases caused by Brexit" over his "suggested the change was related to the Brexit vote"
+        # and another sentence's battle); a body's may be spread over its spokesman's sentences
+        if not words or set(normalize(party).lower().split()) & BODY_WORDS or not is_name(party):
+            return []
+        theirs = " ".join(s for i, s in enumerate(sentences) if own(i))
+        if overlap(words, theirs) >= floor:
+            return []
+        return [f"the sentences that name {party} state only {overlap(words, theirs):.0%} of it ({what})"]
+    if any(own(i) for i in stating):
         return []
     return [f"the sentence that states it does not name {party} ({what})"]
 
@@ -552,10 +594,26 @@ def headline_problems(headline: str, sentences: list[str]) -> list[str]:
         if not any(re.search(rf"\b{re.escape(stem(w))}", hay) for w in re.split(r"[\s-]+", name)):
             problems.append(f"'{name}' is not named in the article")
     problems += [f"'{a}' is not in the article" for a in acronyms(headline) if not acronym_in(a, article)]
+    purpose = unstated_purpose(headline, article)
+    if purpose:
+        problems.append(f"the article does not say it was done to {purpose}")
     lost = sorted(numbers(headline) - numbers(article))
     if lost:
         problems.append(f"the number {', '.join(lost)} is not in the article")
     return problems + _deed_problems(headline, sentences)
+
+
+#: A headline's subject that is a group of people, and the verb after it: "Police check driver's mobile phone
+#: records", "Customers slam the change" (a plural of agents before a bare verb is a deed, not a compound noun).
+_GROUP_SUBJECT = re.compile(r"^\W*(?:Police|Officers|Investigators|Officials|Rescuers|Firefighters|Paramedics|"
+                            r"Doctors|Troops|Protesters|Workers|Residents|Fans|Customers|Shoppers|Critics|Voters)\s+"
+                            r"([a-z]{3,})\b")
+
+
+def _group_verb(clause: str) -> str | None:
+    m = _GROUP_SUBJECT.match(normalize(clause))
+    verb = m and m.group(1)
+    return verb if verb and verb not in STOP_WORDS | LINKING_VERBS else None
 
 
 def _deed_problems(headline: str, sentences: list[str]) -> list[str]:
@@ -564,7 +622,7 @@ def _deed_problems(headline: str, sentences: list[str]) -> list[str]:
     in; no sentence has her win)."""
     read = None  # each sentence's stems and text, read once, when a clause needs them
     for clause in re.split(r"\s+(?:as|after|while|when|before)\s+|;\s*|:\s+", headline):
-        verb = _subject_verb(clause)
+        verb = _subject_verb(clause) or _group_verb(clause)
         if not verb:
             continue
         subject = normalize(clause).split(verb)[0].strip()
@@ -635,6 +693,8 @@ def check_claim(item: Item, evidence: str) -> list[str]:
             problems.append("the cited sentences do not leave this open (the article answers it, or does not "
                             "raise it)")
     elif isinstance(item, (Point, BottomLine, Outlook)):
+        if item.text.rstrip().endswith("?"):
+            problems.append("a question, not a claim")  # a reader's quoted question given as a key point
         if cut_off(item.text, max_length(type(item), "text")):
             problems.append("the text is cut off (at its length cap, or where the model closed it early); not a "
                             "whole claim")

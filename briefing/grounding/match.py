@@ -143,5 +143,10 @@ def has_word(word: str, text_stems: set[str], text: str) -> bool:
         forms = {bare + "e", bare[:-1] if len(bare) > 2 and bare[-1] == bare[-2] else bare}
         if any(len(f) >= 3 and re.search(rf"\b{re.escape(f)}(?:e|es|s|ed|ing)?\b", text) for f in forms):
             return True
+    if w.endswith(("tion", "sion")) and len(w) >= 9 and re.search(rf"\b{re.escape(w[:-4])}", text):
+        return True  # the deed for its noun: "reduction" in "to reduce", "investigation" in "investigating"
+    if w.startswith("un") and len(w) >= 6 and re.search(rf"(?:\bnot|n't|\bnever)\s+(?:\w+\s+)?{re.escape(w[2:])}\b",
+                                                        text):
+        return True  # "unhappy" for "aren't happy"
     root = base[:max(5, len(base) - 2)]
     return len(base) >= 6 and bool(re.search(rf"\b{re.escape(root)}", text))

@@ -16,7 +16,7 @@ that these those he she they we you i his her their our them him us not no nor s
 whom whose what when where why how all any both each few more most other some such only own same too very can will
 just should would could may might must shall do does did has have had having said says say also about into over
 after before between during under again further once up down out off per via while because if until
-against""".split())
+against respectively""".split())
 
 #: A verb or phrase that attributes words to someone ("said", "according to").
 ATTRIBUTION = re.compile(r"\b(said|says|say|saying|told|tells|according to|added|adds|adding|stated|states|"
@@ -71,7 +71,8 @@ IRREGULAR_PAST = {"made": "make", "took": "take", "gave": "give", "went": "go", 
 VERB_SYNONYMS = {"won": ("win", "victory", "beat", "triumph", "champion"), "wins": ("win", "victory", "beat"),
                  "lost": ("lose", "beaten", "defeat", "loss"), "loses": ("lose", "beaten", "defeat"),
                  "defeated": ("beat", "beaten", "victory", "won", "defeat"), "beat": ("defeat", "victory", "won"),
-                 "killed": ("died", "dead", "death"), "died": ("killed", "dead", "death")}
+                 "killed": ("died", "dead", "death"), "died": ("killed", "dead", "death"),
+                 "arrested": ("custody", "detained")}
 
 #: Words a claim may use for the article's ("died" for "named among the dead", "protests" for "demonstrations",
 #: "investigations are ongoing" for "continues its inquiry"): the word overlaps that choose a claim's sentences
@@ -82,12 +83,19 @@ WORD_SYNONYMS = {"died": ("dead", "death"), "dead": ("died", "death"), "death": 
                  "demonstrators": ("protesters",),
                  "investigation": ("inquiry", "probe"), "investigations": ("inquiry", "inquiries", "probe"),
                  "inquiry": ("investigation", "probe"), "probe": ("investigation", "inquiry"),
-                 "ongoing": ("continues", "continuing", "under way", "underway")}
+                 "ongoing": ("continues", "continuing", "under way", "underway"),
+                 "arrested": ("custody", "detained", "held")}
 
 #: What befell someone, or which way a figure went, each as the stems a text may say it with: a claim that says
 #: one ("survived with injuries", "costs rising") is stated only by evidence that says it too.
-OUTCOME_WORDS = (r"\b(?:injur|wound|hurt|hospital)", r"\b(?:ris(?:e|es|ing|en)\b|rose\b|rais|increas|higher|soar|hike)",
-                 r"\b(?:fall|fell|falling|drop|decreas|lower|cut)", r"\b(?:arrest|detain|custody)")
+OUTCOME_WORDS = (r"\b(?:injur|wound|hurt|hospital)",
+                 r"\b(?:ris(?:e|es|ing|en)\b|rose\b|rais|increas|higher|soar|hike|put\w*\s+(?:\w+\s+){0,2}?up\b)",
+                 r"\b(?:fall|fell|falling|drop|decreas|lower|cut)", r"\b(?:arrest|detain|custody)",
+                 r"\b(?:high(?:er|est)?\b|fast(?:er|est)?\b|rapid|speeding)")  # "high speed" over a speed limit
+
+#: Words before a role that make it another one: "Former Labour deputy prime minister John Prescott" is not the
+#: deputy prime minister, "the deputy director of operations" not the director.
+ROLE_QUALIFIERS = frozenset("former ex deputy vice acting assistant interim late outgoing associate then".split())
 
 #: Role words and the words a text attaches to a person in their place ("Hillary superfan Katy Perry" is a
 #: supporter, "the other three people killed … named as A, B and C" victims, "victory against the Cleveland
@@ -137,10 +145,11 @@ MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 #: sentence: the 1.5B model filled the outlook with past facts and inventions ("Cleveland Indians will play again
 #: in the World Series", resting on the sentence that the Cubs won) that word overlap alone passed.
 FORWARD = re.compile(
-    r"\b(will|would|shall|should|may|might|could|can|must|expect\w*|plan\w*|intend\w*|aim\w*|hope\w*|seek\w*|"
-    r"want\w*|prepar\w*|schedul\w*|upcoming|next|future|later|soon|ahead|await\w*|pending|going to|set to|"
+    r"\b(will|would|shall|should|may|might|could|can|must|expect\w*|plan(?:s|ned|ning)?|intend\w*|aim\w*|hope\w*|"
+    r"seek\w*|want\w*|prepar\w*|schedul\w*|upcoming|next|future|later|soon|ahead|await\w*|pending|going to|set to|"
     r"likely|unlikely|possib\w*|forecast\w*|predict\w*|warn\w*|vow\w*|pledg\w*|promis\w*|threat\w*|"
-    r"consider\w*|weigh\w*|propos\w*|agree\w* to|decide\w* to|commit\w*|still|continu(?:e|es|ing)|ongoing|"
+    r"consider(?:s|ed|ing)?|weigh(?:s|ed|ing)?|propos\w*|agree\w* to|decide\w* to|commit(?:s|ted|ting|ment)?|still|"
+    r"continu(?:e|es|ing)|ongoing|"
     r"under ?way|trying|try|tries|remain\w*)\b"
     r"|'ll\b|’ll\b", re.I)
 
