@@ -20,6 +20,11 @@ as
 
     .venv/bin/python tests/data/claims/harvest.py --snapshot new16- > /tmp/unseen2.jsonl
 
+and the fourth (``unseen3.jsonl``, the same seven articles answered with every section under the ninth round's code,
+harvested and labelled after the tenth round's rules) as
+
+    .venv/bin/python tests/data/claims/harvest.py --snapshot new16full- > /tmp/unseen3.jsonl
+
 Each snapshot in ``briefings/`` is a real model briefing as committed (``SOURCES`` names where and when); the
 record holds what the tool showed at the time: the claim as shown, the model's cited ids, those sentences, the
 evidence spans and the verdict."""
@@ -68,6 +73,7 @@ for stem in ["china-bbc-165w", "croydon-express-376w", "croydon-independent-781w
 for stem in ["croydon-dailymail-911w", "croydon-nytimes-171w", "croydon-telegraph-137w", "toblerone-nypost-339w",
              "toblerone-thesun-764w", "toblerone-theguardian-617w", "toblerone-usatoday-370w"]:
     SOURCES[f"new16-{stem}.json"] = (f"eval/fresh2/briefings/{stem}.json", "3fc7466")
+    SOURCES[f"new16full-{stem}.json"] = (f"eval/fresh2/full/briefings/{stem}.json", "1b843a7")
 
 
 def snapshot(names) -> None:
