@@ -7,7 +7,8 @@ Prints precision (of the items shown with ✓, the share labelled supported) and
 supported, the share shown with ✓), overall and per kind, then every disagreement, for each labelled set: by
 default the set the rules were written against (labels.jsonl), the held-out one (heldout.jsonl, since tuned on
 too), the fresh one (fresh.jsonl, tuned on since), the two unseen ones (unseen.jsonl and unseen_full.jsonl, both
-tuned on since), and the third unseen one (unseen2.jsonl), which no rule was written from. No model call.
+tuned on since), the third unseen one (unseen2.jsonl, tuned on in the tenth round), and the fourth (unseen3.jsonl),
+which no rule was written from. No model call.
 """
 
 from __future__ import annotations
@@ -18,14 +19,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from briefing.eval.checker import (FRESH, HELDOUT, LABELS, UNSEEN, UNSEEN2, UNSEEN_FULL, load_labels,  # noqa: E402
-                                   measure)
+from briefing.eval.checker import (FRESH, HELDOUT, LABELS, UNSEEN, UNSEEN2, UNSEEN3, UNSEEN_FULL,  # noqa: E402
+                                   load_labels, measure)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--labels", nargs="+", default=[str(p) for p in (LABELS, HELDOUT, FRESH, UNSEEN, UNSEEN_FULL,
-                                                                       UNSEEN2)])
+                                                                       UNSEEN2, UNSEEN3)])
     ap.add_argument("--no-disagreements", action="store_true")
     args = ap.parse_args()
     for path in args.labels:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from briefing.eval.checker import (FRESH, HELDOUT, KINDS, LABELS, UNSEEN, UNSEEN2, UNSEEN_FULL, load_labels,
+from briefing.eval.checker import (FRESH, HELDOUT, KINDS, LABELS, UNSEEN, UNSEEN2, UNSEEN3, UNSEEN_FULL, load_labels,
                                    measure)
 from briefing.schema import Briefing
 from briefing.text.article import Article
@@ -60,8 +60,13 @@ UNSEEN_FULL_PRECISION_FLOOR, UNSEEN_FULL_RECALL_FLOOR = 0.97, 0.86
 #: precision 0.750 (36 of 48), recall 0.800 (36 of 45) — what a ✓ is worth on a new article, far below the target.
 #: The tenth round's rules were written from its disagreements (a role keeps "deputy" / "Former", a purpose and a
 #: degree stated, a question is no key point, a person's stance in the sentences about them, "in custody" says
-#: arrested; one relabelled for the evidence it shows now): 0.917 (44 of 48) / 0.957 (44 of 46). Tuned on now.
-UNSEEN2_PRECISION_FLOOR, UNSEEN2_RECALL_FLOOR = 0.91, 0.95
+#: arrested; one relabelled for the evidence it shows now): 0.936 (44 of 47) / 0.957 (44 of 46). Tuned on now.
+UNSEEN2_PRECISION_FLOOR, UNSEEN2_RECALL_FLOOR = 0.93, 0.95
+#: The fourth unseen set (131 claims of the same seven articles briefed with every section, eval/fresh2/full @
+#: 1b843a7; answered under the ninth round's code, harvested and labelled after the tenth round's rules, without the
+#: tool's verdict in view), measured once with those rules: precision 0.881 (52 of 59), recall 0.839 (52 of 62) —
+#: better than unseen2's first 0.750 / 0.800, still below the target. No rule has been written from it.
+UNSEEN3_PRECISION_FLOOR, UNSEEN3_RECALL_FLOOR = 0.88, 0.83
 #: The issue's targets (#15).
 PRECISION_TARGET, RECALL_TARGET = 0.97, 0.85
 
@@ -76,8 +81,8 @@ def measured(labels):
     return measure(labels)
 
 
-@pytest.fixture(scope="module", params=[LABELS, HELDOUT, FRESH, UNSEEN, UNSEEN_FULL, UNSEEN2],
-                ids=["labels", "heldout", "fresh", "unseen", "unseen_full", "unseen2"])
+@pytest.fixture(scope="module", params=[LABELS, HELDOUT, FRESH, UNSEEN, UNSEEN_FULL, UNSEEN2, UNSEEN3],
+                ids=["labels", "heldout", "fresh", "unseen", "unseen_full", "unseen2", "unseen3"])
 def each_set(request):
     return load_labels(request.param)
 
@@ -147,8 +152,9 @@ def test_the_fresh_set_holds_its_floors():
 
 @pytest.mark.parametrize("path, floors", [(UNSEEN, (UNSEEN_PRECISION_FLOOR, UNSEEN_RECALL_FLOOR)),
                                           (UNSEEN_FULL, (UNSEEN_FULL_PRECISION_FLOOR, UNSEEN_FULL_RECALL_FLOOR)),
-                                          (UNSEEN2, (UNSEEN2_PRECISION_FLOOR, UNSEEN2_RECALL_FLOOR))],
-                         ids=["unseen", "unseen_full", "unseen2"])
+                                          (UNSEEN2, (UNSEEN2_PRECISION_FLOOR, UNSEEN2_RECALL_FLOOR)),
+                                          (UNSEEN3, (UNSEEN3_PRECISION_FLOOR, UNSEEN3_RECALL_FLOOR))],
+                         ids=["unseen", "unseen_full", "unseen2", "unseen3"])
 def test_the_unseen_sets_hold_their_floors(path, floors):
     """The ✓ on answers to articles the rules had never seen (eval/fresh, brief and full sections)."""
     unseen = load_labels(path)

@@ -32,6 +32,9 @@ UNSEEN_FULL = LABELS.with_name("unseen_full.jsonl")
 #: The third unseen set: claims of the seven story articles no eval had briefed (``eval/fresh2``), briefed after the
 #: ninth round's rules and labelled without the tool's verdict in view: what the checker gives on a new article.
 UNSEEN2 = LABELS.with_name("unseen2.jsonl")
+#: The fourth unseen set: claims of the same seven articles briefed with every section (``eval/fresh2/full``),
+#: answered before the tenth round's rules, harvested and labelled after them: what those rules give on new answers.
+UNSEEN3 = LABELS.with_name("unseen3.jsonl")
 
 KINDS = ("headline", "bottom_line", "key_point", "actor", "position", "event", "issue", "outlook", "question",
          "quote")
