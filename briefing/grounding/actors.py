@@ -103,6 +103,11 @@ def _words(text: str) -> list[str]:
     return [w.lower().removesuffix("'s") for w in WORD.findall(text)]
 
 
+def _role_words(role: str) -> list[str]:
+    """A role's words, without articles: what the text must attach ("the deputy director" → deputy, director)."""
+    return [w for w in _words(normalize(role)) if w not in ("the", "a", "an")]
+
+
 #: What may join a name to the role after it: an apposition, a relative clause, "of", a copula.
 _AFTER = re.compile(r"^\s*(?:,|\(|-|of\b|from\b|at\b|is\b|are\b|was\b|were\b|who is\b|who was\b|who are\b)", re.I)
 
@@ -155,7 +160,7 @@ def role_attached(name: str, role: str, evidence: str) -> bool:
     are … champions") — not a role of someone else in the same sentence ("President Joe Biden's national security
     adviser" is not Biden)."""
     hay = normalize(evidence)
-    role_seq = [w for w in _words(normalize(role)) if w not in ("the", "a", "an")]
+    role_seq = _role_words(role)
     name_words = set(_words(normalize(name)))
     needed = {stem(w) for w in role_seq if w not in STOP_WORDS and w not in name_words}
     kind = {stem(w) for w in role_seq if w in PLACEHOLDER_ROLES}
@@ -233,7 +238,7 @@ def _dropped_qualifier(role: str, evidence: str) -> str | None:
     """The word that makes the role another one (:data:`~briefing.text.lexicon.ROLE_QUALIFIERS`) when the evidence
     puts one before every place it says the role's opening words and the role leaves it out: "Labour deputy prime
     minister" over "Former Labour deputy prime minister John Prescott"."""
-    role_seq = [w for w in _words(normalize(role)) if w not in ("the", "a", "an")]
+    role_seq = _role_words(role)
     if not role_seq or role_seq[0] in ROLE_QUALIFIERS:
         return None
     head = [stem(w) for w in role_seq[:2]]

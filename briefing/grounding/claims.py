@@ -116,6 +116,7 @@ def overlap_problems(claim: str, evidence: str, located: bool) -> list[str]:
     """Each sentence of the claim must be stated by the evidence: at least :data:`CLAIM_OVERLAP` of its content
     words there (:data:`LOCATED_OVERLAP` when the tool found the evidence)."""
     floor = LOCATED_OVERLAP if located else CLAIM_OVERLAP
+    where = "sentences found" if located else "cited sentences"
     parts = [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", claim) if content_words(p)] or [claim]
     # and each clause: a synthesis that joins two facts ("Gunman opens fire in Seattle, police searching") is
     # stated only when both are; a clause's share is its own, not diluted by the other's words
@@ -123,7 +124,7 @@ def overlap_problems(claim: str, evidence: str, located: bool) -> list[str]:
     for part in parts:
         share = overlap(part, evidence)
         if share < floor:
-            return [f"the {'sentences found' if located else 'cited sentences'} state only {share:.0%} of "
+            return [f"the {where} state only {share:.0%} of "
                     f"\"{part[:60]}\""]
     hay = normalize(evidence).lower()
     stems = {stem(w) for w in WORD.findall(hay)}
@@ -133,48 +134,49 @@ def overlap_problems(claim: str, evidence: str, located: bool) -> list[str]:
         present = verb.endswith("s") and not verb.endswith("ss") and (after.endswith("ly") or after in _PREPOSITIONS)
         if (_PAST_VERB.fullmatch(verb) or present) and verb.lower() not in STOP_WORDS and \
                 not has_word(verb, stems, hay):
-            return [f"the {'sentences found' if located else 'cited sentences'} do not say '{verb}'"]
+            return [f"the {where} do not say '{verb}'"]
     # what a named subject does is the fact: "British Transport Police investigate the crash" over a sentence
     # naming the force and the crash, not an investigation, does not state it
     for part in parts:
         verb = _subject_verb(part)
         if verb and not _says_deed(verb, stems, hay):
-            return [f"the {'sentences found' if located else 'cited sentences'} do not say '{verb}'"]
+            return [f"the {where} do not say '{verb}'"]
     # what a claim ends by saying its subject is, is the fact: "… has been successful" over a sentence that the
     # change is "in keeping with a common strategy" does not state it
     said = _PREDICATE.search(claim)
     if said and said.group(1).lower() not in STOP_WORDS and not any(
             has_word(w, stems, hay) for w in (said.group(1), *WORD_SYNONYMS.get(said.group(1).lower(), ()))):
-        return [f"the {'sentences found' if located else 'cited sentences'} do not say '{said.group(1)}'"]
+        return [f"the {where} do not say '{said.group(1)}'"]
     # what befell someone, or which way a figure went, is the fact itself: "survived with injuries" over "survived
     # the crash", "costs of ingredients rising" over "the cost of ingredients", are not stated
     for word in WORD.findall(claim):
         group = next((g for g in OUTCOME_WORDS if re.match(g, word.lower())), None)
         if group and not re.search(group, hay):
-            return [f"the {'sentences found' if located else 'cited sentences'} do not say '{word}'"]
-    purpose = unstated_purpose(claim, evidence)
+            return [f"the {where} do not say '{word}'"]
+    purpose = unstated_purpose(claim, hay)
     if purpose:
-        return [f"the {'sentences found' if located else 'cited sentences'} do not say it was done to {purpose}"]
+        return [f"the {where} do not say it was done to {purpose}"]
     denied = negated(claim, evidence)
     return [f"the cited sentences say '{denied[0]}' only under a negation"] if denied else []
 
 
 #: A purpose: "to" and a verb with its object, after a deed in the same clause ("reduced in size to increase
 #: weight", "To reduce weight of chocolate bars to increase price").
-_PURPOSE = re.compile(r"(?<!\bdue )(?<!\bowing )(?<!\bthanks )(?<!\baccording )(?<!\bprior )(?<!\bnext )"
-                      r"(?<!\bclose )(?<!\brelated )(?<!\bup )\bto\s+([a-z]{3,}(?<!ing))\s+(?=[a-z])(\w+)")
+_PURPOSE = re.compile(r"\bto\s+([a-z]{3,}(?<!ing))\s+(?=[a-z])(\w+)")
+#: Words before "to" that make it no purpose ("due to rising costs", "according to", "next to").
+_NOT_PURPOSE = frozenset("due owing thanks according prior next close related up".split())
 
 
-def unstated_purpose(claim: str, evidence: str) -> str | None:
-    """What a claim says a deed was done for, when the evidence does not say it ("to increase price" over "to reduce
-    the weight of the chocolate bars"): the purpose is a fact of its own, stated by "to" and the same verb."""
+def unstated_purpose(claim: str, hay: str) -> str | None:
+    """What a claim says a deed was done for, when the evidence (``hay``: normalized, lower-cased) does not say it
+    ("to increase price" over "to reduce the weight of the chocolate bars"): the purpose is a fact of its own,
+    stated by "to" and the same verb."""
     text = normalize(claim)
-    hay = normalize(evidence).lower()
     for m in _PURPOSE.finditer(text):
         verb, nxt = m.group(1), m.group(2).lower()
         clause = re.split(r"[,;:]", text[:m.start()])[-1]
-        if verb in STOP_WORDS or nxt in STOP_WORDS or not (_PAST_VERB.search(clause) or
-                                                           re.search(r"(?:^|\s)to\s+[a-z]", clause, re.I)):
+        after_deed = _PAST_VERB.search(clause) or re.search(r"(?:^|\s)to\s+[a-z]", clause, re.I)
+        if verb in STOP_WORDS or nxt in STOP_WORDS or set(clause.split()[-1:]) & _NOT_PURPOSE or not after_deed:
             continue
         if not re.search(rf"\bto\s+(?:\w+\s+){{0,2}}?{re.escape(stem(verb))}", hay):
             return f"{verb} {m.group(2)}"
@@ -447,10 +449,8 @@ def attribution_problems(party: str | None, claim: str, evidence: str, floor: fl
         # and another sentence's battle); a body's may be spread over its spokesman's sentences
         if not words or set(normalize(party).lower().split()) & BODY_WORDS or not is_name(party):
             return []
-        theirs = " ".join(s for i, s in enumerate(sentences) if own(i))
-        if overlap(words, theirs) >= floor:
-            return []
-        return [f"the sentences that name {party} state only {overlap(words, theirs):.0%} of it ({what})"]
+        share = overlap(words, " ".join(s for i, s in enumerate(sentences) if own(i)))
+        return [] if share >= floor else [f"the sentences that name {party} state only {share:.0%} of it ({what})"]
     if any(own(i) for i in stating):
         return []
     return [f"the sentence that states it does not name {party} ({what})"]
@@ -594,7 +594,7 @@ def headline_problems(headline: str, sentences: list[str]) -> list[str]:
         if not any(re.search(rf"\b{re.escape(stem(w))}", hay) for w in re.split(r"[\s-]+", name)):
             problems.append(f"'{name}' is not named in the article")
     problems += [f"'{a}' is not in the article" for a in acronyms(headline) if not acronym_in(a, article)]
-    purpose = unstated_purpose(headline, article)
+    purpose = unstated_purpose(headline, hay)
     if purpose:
         problems.append(f"the article does not say it was done to {purpose}")
     lost = sorted(numbers(headline) - numbers(article))
